@@ -1,0 +1,1 @@
+"""Analyses: one module per notebook. Functions take tidy tables and return tidy tables."""

@@ -1,0 +1,1 @@
+"""Loaders: one module per kind of input file, each with its schema."""
