@@ -1,0 +1,438 @@
+"""Covid impact: excess deaths, Covid deaths by place, care-home deaths, care-home outbreaks.
+
+Tables in, tables out. Inputs are frames with the processed ``weekly_deaths``,
+``england_deaths_by_place``, ``care_home_deaths`` and ``care_home_outbreaks`` columns (see
+docs/ARCHITECTURE.md). Confidence intervals come from :mod:`asclib.stats` and significance
+from :mod:`asclib.benchmark`; nothing here reimplements them.
+
+Conventions: ``*_pct`` columns are percentages (23.4 means 23.4%); ``*share*`` columns are
+fractions (0.18 means 18%).
+
+References
+----------
+* ONS, *Deaths registered weekly in England and Wales, provisional*: "expected" deaths are the
+  average of the same week in the five previous years; week 53 (2020) is compared with the
+  five-year average for week 52.
+* PHE / OHID, *Excess mortality in England: methodology* and the Fingertips technical guide:
+  observed deaths are treated as a Poisson count with the expected number fixed, so the
+  95% limits of the ratio O/E are the Poisson limits of O (Byar's approximation, exact below
+  10) divided by E; percentage excess = 100 (O/E - 1) (Breslow & Day 1987, as
+  PHEindicatormethods ``calculate_ISRatio``).
+* Wilson (1927) score interval for shares of deaths by place (Newcombe 1998).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from asclib import benchmark
+from asclib.stats import poisson_ci, wilson_ci
+
+ENGLAND_CODE = "E92000001"
+
+#: Places of death in the order charts and tables show them, with their labels.
+PLACES: dict[str, str] = {
+    "care_home": "Care home",
+    "hospital": "Hospital",
+    "home": "Home",
+    "hospice": "Hospice",
+    "other_communal": "Other communal establishment",
+    "elsewhere": "Elsewhere",
+}
+
+
+def _label(result: Any) -> str:
+    if isinstance(result, (np.ndarray, pd.Series, list, tuple)):
+        result = np.asarray(result, dtype=object).ravel()[0]
+    return str(getattr(result, "value", result))
+
+
+def _require_columns(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"table '{table}' has no column(s) {', '.join(missing)}; "
+                         f"it has {', '.join(map(str, frame.columns))}")
+
+
+def _select_deaths(weekly_deaths: pd.DataFrame, area_code: str, cause: str, place: str,
+                   basis: str | None) -> pd.DataFrame:
+    """Weekly rows (year, week, deaths) for one area, cause and place; place "all" is
+    rebuilt as the sum over places when the table holds only the place breakdown."""
+    _require_columns(weekly_deaths, "weekly_deaths",
+                     ["area_code", "year", "week", "cause", "place", "deaths"])
+    rows = weekly_deaths[(weekly_deaths["area_code"] == area_code)
+                         & (weekly_deaths["cause"] == cause)]
+    if rows.empty:
+        raise ValueError(f"table 'weekly_deaths' has no rows for area {area_code} and cause "
+                         f"'{cause}'")
+    if "basis" in rows.columns:
+        held = sorted(rows["basis"].dropna().astype(str).unique())
+        chosen = basis if basis is not None else (
+            "registrations" if "registrations" in held or not held else held[0])
+        if held and chosen not in held:
+            raise ValueError(f"table 'weekly_deaths' has no '{chosen}' rows for area "
+                             f"{area_code}; it holds {', '.join(held)}")
+        if held:
+            rows = rows[rows["basis"] == chosen]
+    picked = rows[rows["place"] == place]
+    if picked.empty and place == "all":
+        picked = rows[rows["place"] != "all"]
+    if picked.empty:
+        raise ValueError(f"table 'weekly_deaths' has no rows for area {area_code}, cause "
+                         f"'{cause}' and place '{place}'")
+    out = picked.groupby(["year", "week"], as_index=False)["deaths"].sum()
+    out["year"] = out["year"].astype(int)
+    out["week"] = out["week"].astype(int)
+    out["deaths"] = out["deaths"].astype(float)
+    return out
+
+
+WEEKLY_COLUMNS = ["area_code", "year", "week", "deaths", "baseline_mean", "expected_min",
+                  "expected_max", "baseline_years_used", "excess", "baseline_note"]
+
+
+def weekly_excess(weekly_deaths: pd.DataFrame, area_code: str, year: int,
+                  baseline_years: int = 5, cause: str = "all_causes", place: str = "all",
+                  basis: str | None = None) -> pd.DataFrame:
+    """Weekly deaths in ``year`` against the same week of the ``baseline_years`` years before.
+
+    For each week w: ``baseline_mean`` = mean of deaths in week w of years
+    ``year - baseline_years`` .. ``year - 1`` (ONS "five-year average"), ``expected_min`` /
+    ``expected_max`` = the lowest and highest of those years (the expected range), and
+    ``excess`` = deaths - baseline_mean. A week none of the baseline years has (week 53) is
+    compared with the baseline for week 52, as ONS does; ``baseline_note`` records it.
+    """
+    data = _select_deaths(weekly_deaths, area_code, cause, place, basis)
+    years = list(range(year - baseline_years, year))
+    missing = [y for y in [*years, year] if y not in set(data["year"])]
+    if missing:
+        raise ValueError(f"table 'weekly_deaths' has no {cause} deaths for area {area_code} in "
+                         f"year(s) {', '.join(map(str, missing))} (needed for {year} against "
+                         f"a {baseline_years}-year baseline)")
+    base = data[data["year"].isin(years)]
+    grouped = base.groupby("week")["deaths"]
+    baseline = pd.DataFrame({"baseline_mean": grouped.mean(), "expected_min": grouped.min(),
+                             "expected_max": grouped.max(),
+                             "baseline_years_used": grouped.count()})
+    current = data[data["year"] == year].sort_values("week").reset_index(drop=True)
+    records = []
+    for _, row in current.iterrows():
+        week = int(row["week"])
+        note = ""
+        source_week = week
+        if week not in baseline.index and week == 53 and 52 in baseline.index:
+            source_week, note = 52, "no week 53 in the baseline years: compared with week 52"
+        if source_week in baseline.index:
+            b = baseline.loc[source_week]
+            mean, low, high, used = (float(b["baseline_mean"]), float(b["expected_min"]),
+                                     float(b["expected_max"]), int(b["baseline_years_used"]))
+            if used < baseline_years and not note:
+                note = f"baseline from {used} of {baseline_years} years"
+        else:
+            mean = low = high = np.nan
+            used, note = 0, "no baseline for this week"
+        records.append({"area_code": area_code, "year": year, "week": week,
+                        "deaths": float(row["deaths"]), "baseline_mean": mean,
+                        "expected_min": low, "expected_max": high, "baseline_years_used": used,
+                        "excess": float(row["deaths"]) - mean, "baseline_note": note})
+    return pd.DataFrame.from_records(records, columns=WEEKLY_COLUMNS)
+
+
+SUMMARY_COLUMNS = ["area_code", "year", "weeks", "observed", "expected", "excess_deaths",
+                   "ratio", "ratio_lower_95", "ratio_upper_95", "excess_pct",
+                   "excess_pct_lower_95", "excess_pct_upper_95", "compared_to_expected"]
+
+
+def _weeks_label(weeks: Sequence[int]) -> str:
+    weeks = sorted(int(w) for w in weeks)
+    if not weeks:
+        return ""
+    if weeks == list(range(weeks[0], weeks[-1] + 1)):
+        return f"{weeks[0]}-{weeks[-1]}"
+    return ",".join(map(str, weeks))
+
+
+def excess_summary(weekly: pd.DataFrame, weeks: Iterable[int] | None = None) -> pd.DataFrame:
+    """One row: observed O, expected E and excess deaths over ``weeks`` (all weeks if None)
+    of a :func:`weekly_excess` table, with the percentage excess and its 95% interval.
+
+    O and E are sums over the weeks; ratio = O / E; its 95% limits are the Poisson limits of O
+    (``asclib.stats.poisson_ci``: Byar's approximation for O >= 10, exact chi-square below)
+    divided by E, with E treated as fixed (PHE excess-mortality / Fingertips method, as for an
+    indirectly standardised ratio); excess_pct = 100 (O/E - 1), limits likewise.
+    ``compared_to_expected`` is Higher / Similar / Lower (``asclib.benchmark.compare`` with
+    "no_judgement" polarity: O's interval against E).
+    """
+    rows = weekly if weeks is None else weekly[weekly["week"].isin(list(weeks))]
+    rows = rows[rows["baseline_mean"].notna()]
+    if rows.empty:
+        raise ValueError("no weeks with a baseline to summarise")
+    observed = float(rows["deaths"].sum())
+    expected = float(rows["baseline_mean"].sum())
+    lower, upper = poisson_ci(np.array([observed]), 0.95)
+    lower = float(np.asarray(lower, dtype=float).ravel()[0])
+    upper = float(np.asarray(upper, dtype=float).ravel()[0])
+    compared = _label(benchmark.compare(np.array([lower]), np.array([upper]),
+                                        np.array([expected]),
+                                        benchmark.Polarity("no_judgement")))
+    return pd.DataFrame([{
+        "area_code": rows["area_code"].iloc[0], "year": int(rows["year"].iloc[0]),
+        "weeks": _weeks_label(rows["week"].tolist()),
+        "observed": observed, "expected": expected, "excess_deaths": observed - expected,
+        "ratio": observed / expected, "ratio_lower_95": lower / expected,
+        "ratio_upper_95": upper / expected,
+        "excess_pct": 100 * (observed / expected - 1),
+        "excess_pct_lower_95": 100 * (lower / expected - 1),
+        "excess_pct_upper_95": 100 * (upper / expected - 1),
+        "compared_to_expected": compared,
+    }], columns=SUMMARY_COLUMNS)
+
+
+def excess_comparison(weekly_deaths: pd.DataFrame, area_code: str, benchmark_code: str,
+                      year: int, weeks: Iterable[int] | None = None, baseline_years: int = 5,
+                      cause: str = "all_causes", basis: str | None = None) -> pd.DataFrame:
+    """:func:`excess_summary` for the area and for its benchmark (England or region): two rows,
+    with a ``role`` column ("area" / "benchmark")."""
+    weeks = None if weeks is None else list(weeks)
+    parts = []
+    for role, code in (("area", area_code), ("benchmark", benchmark_code)):
+        weekly = weekly_excess(weekly_deaths, code, year, baseline_years, cause, "all", basis)
+        parts.append(excess_summary(weekly, weeks).assign(role=role))
+    table = pd.concat(parts, ignore_index=True)
+    return table[["role", *SUMMARY_COLUMNS]]
+
+
+BY_PLACE_COLUMNS = ["place", "place_label", "deaths", "share", "share_lower_95",
+                    "share_upper_95", "benchmark_deaths", "benchmark_share", "compared"]
+
+
+def _place_totals(frame: pd.DataFrame, table: str = "weekly_deaths") -> pd.Series:
+    rows = frame[frame["place"] != "all"]
+    unknown = sorted(set(rows["place"].astype(str)) - set(PLACES))
+    if unknown:
+        raise ValueError(f"table '{table}' has place(s) {', '.join(unknown)}; expected "
+                         f"{', '.join(PLACES)} (or 'all')")
+    totals = rows.groupby("place")["deaths"].sum().astype(float)
+    return totals.reindex(list(PLACES)).fillna(0.0)
+
+
+def covid_deaths_by_place(weekly_deaths: pd.DataFrame, area_code: str, benchmark_code: str,
+                          year: int | None = None, weeks: Iterable[int] | None = None,
+                          cause: str = "covid19",
+                          benchmark_by_place: pd.DataFrame | None = None,
+                          basis: str | None = None) -> pd.DataFrame:
+    """Covid-19 deaths by place of occurrence for the area against the benchmark.
+
+    ``deaths`` are summed over the weeks of ``year`` (all years if None; ``weeks`` narrows
+    further); ``share`` = deaths at the place / deaths at all places, with its Wilson 95%
+    interval (``asclib.stats.wilson_ci``). The benchmark's shares come from
+    ``benchmark_by_place`` when given (the ``england_deaths_by_place`` table: its rows for
+    ``benchmark_code`` and ``cause``, latest period) or else from ``weekly_deaths``.
+    ``compared`` = the area's interval against the benchmark share
+    (``asclib.benchmark.compare``, "no_judgement": Higher / Similar / Lower).
+    """
+    rows = weekly_deaths[(weekly_deaths["area_code"] == area_code)
+                         & (weekly_deaths["cause"] == cause)]
+    if "basis" in rows.columns and rows["basis"].nunique() > 1:
+        rows = rows[rows["basis"] == (basis or "registrations")]
+    if year is not None:
+        rows = rows[rows["year"] == year]
+    if weeks is not None:
+        rows = rows[rows["week"].isin(list(weeks))]
+    if rows.empty or (rows["place"] == "all").all():
+        raise ValueError(f"table 'weekly_deaths' has no {cause} deaths by place for area "
+                         f"{area_code}" + (f" in {year}" if year is not None else ""))
+    area = _place_totals(rows)
+    if benchmark_by_place is not None:
+        _require_columns(benchmark_by_place, "england_deaths_by_place",
+                         ["area_code", "cause", "place", "deaths"])
+        bench_rows = benchmark_by_place[(benchmark_by_place["area_code"] == benchmark_code)
+                                        & (benchmark_by_place["cause"] == cause)]
+        if "period" in bench_rows.columns and bench_rows["period"].nunique() > 1:
+            bench_rows = bench_rows[bench_rows["period"] == sorted(bench_rows["period"])[-1]]
+    else:
+        bench_rows = weekly_deaths[(weekly_deaths["area_code"] == benchmark_code)
+                                   & (weekly_deaths["cause"] == cause)]
+        if "basis" in bench_rows.columns and bench_rows["basis"].nunique() > 1:
+            bench_rows = bench_rows[bench_rows["basis"] == (basis or "registrations")]
+        if year is not None:
+            bench_rows = bench_rows[bench_rows["year"] == year]
+        if weeks is not None:
+            bench_rows = bench_rows[bench_rows["week"].isin(list(weeks))]
+    if bench_rows.empty:
+        raise ValueError(f"no {cause} deaths by place for benchmark {benchmark_code}")
+    bench = _place_totals(bench_rows, "england_deaths_by_place" if benchmark_by_place is not None
+                          else "weekly_deaths")
+    total, bench_total = float(area.sum()), float(bench.sum())
+    if total <= 0 or bench_total <= 0:
+        raise ValueError(f"no {cause} deaths by place to share out for "
+                         f"{area_code if total <= 0 else benchmark_code}")
+    lower, upper = wilson_ci(area.to_numpy(dtype=float),
+                                   np.full(len(area), total), 0.95)
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    bench_share = bench.to_numpy(dtype=float) / bench_total
+    outcomes = benchmark.compare(lower, upper, bench_share, benchmark.Polarity("no_judgement"))
+    compared = [str(getattr(o, "value", o)) for o in np.asarray(outcomes, dtype=object).ravel()]
+    table = pd.DataFrame({
+        "place": list(PLACES), "place_label": list(PLACES.values()),
+        "deaths": area.to_numpy(dtype=float), "share": area.to_numpy(dtype=float) / total,
+        "share_lower_95": lower, "share_upper_95": upper,
+        "benchmark_deaths": bench.to_numpy(dtype=float), "benchmark_share": bench_share,
+        "compared": compared,
+    })
+    return table[BY_PLACE_COLUMNS]
+
+
+CARE_HOME_COLUMNS = ["area_code", "area_name", "year", "deaths", "baseline_mean", "excess",
+                     "excess_pct", "rank"]
+
+
+def care_home_excess_by_year(care_home_deaths: pd.DataFrame, area_codes: Iterable[str],
+                             years: Sequence[int] = (2020, 2021),
+                             baseline: tuple[int, int] = (2015, 2019),
+                             column: str = "all_care_homes",
+                             england_code: str = ENGLAND_CODE) -> pd.DataFrame:
+    """Care-home deaths per area and year against the mean of the baseline years.
+
+    ``baseline_mean`` = mean of ``column`` over ``baseline`` (inclusive), ``excess`` = deaths -
+    baseline_mean, ``excess_pct`` = 100 excess / baseline_mean, ``rank`` = 1 for the highest
+    excess_pct among the councils in the year (England, when asked for, is not ranked). When
+    ``england_code`` is among ``area_codes`` and the table has no England rows, England is the
+    sum of every English council row (codes E06-E09; the ONS file lists lower-tier councils).
+    """
+    _require_columns(care_home_deaths, "care_home_deaths", ["area_code", "year", column])
+    codes = list(dict.fromkeys(area_codes))
+    table = care_home_deaths.copy()
+    if england_code in codes and not (table["area_code"] == england_code).any():
+        english = table[table["area_code"].astype("string").str.match(r"E0[6-9]")]
+        totals = english.groupby("year", as_index=False)[column].sum()
+        totals["area_code"] = england_code
+        totals["area_name"] = "England"
+        table = pd.concat([table, totals], ignore_index=True)
+    if "area_name" not in table.columns:
+        table["area_name"] = table["area_code"]
+    missing = [c for c in codes if not (table["area_code"] == c).any()]
+    if missing:
+        raise ValueError(f"table 'care_home_deaths' has no rows for area(s) {', '.join(missing)}")
+    table = table[table["area_code"].isin(codes)]
+    first, last = baseline
+    records = []
+    for code in codes:
+        rows = table[table["area_code"] == code]
+        base = rows[(rows["year"] >= first) & (rows["year"] <= last)]
+        absent = sorted(set(range(first, last + 1)) - set(base["year"].astype(int)))
+        if absent:
+            raise ValueError(f"table 'care_home_deaths' has no {column} for area {code} in "
+                             f"baseline year(s) {', '.join(map(str, absent))}")
+        mean = float(pd.to_numeric(base[column]).mean())
+        name = str(rows["area_name"].iloc[0])
+        for year in years:
+            current = rows[rows["year"] == year]
+            if current.empty:
+                raise ValueError(f"table 'care_home_deaths' has no {column} for area {code} "
+                                 f"in {year}")
+            deaths = float(pd.to_numeric(current[column]).sum())
+            records.append({"area_code": code, "area_name": name, "year": int(year),
+                            "deaths": deaths, "baseline_mean": mean, "excess": deaths - mean,
+                            "excess_pct": 100 * (deaths - mean) / mean})
+    out = pd.DataFrame.from_records(records, columns=CARE_HOME_COLUMNS[:-1])
+    councils = out["area_code"] != england_code
+    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    ranks = out[councils].groupby("year")["excess_pct"].rank(ascending=False, method="min")
+    out.loc[councils, "rank"] = ranks.astype("Int64")
+    return out.sort_values(["year", "excess_pct"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _open_mask(outbreaks: pd.DataFrame, date: pd.Timestamp) -> pd.Series:
+    declared = pd.to_datetime(outbreaks["date_declared"])
+    closed = pd.to_datetime(outbreaks["date_closed"])
+    return (declared <= date) & (closed.isna() | (closed > date))
+
+
+def outbreak_state(outbreaks: pd.DataFrame, date: Any,
+                   area_code: str | None = None) -> dict[str, int]:
+    """Care-home outbreaks open on ``date`` (declared on or before it and not closed by it:
+    ``date_declared <= date`` and (``date_closed`` empty or ``> date``)).
+
+    ``homes_with_open_outbreak`` counts distinct homes; ``resident_cases`` / ``staff_cases``
+    sum the cases of those open outbreaks; ``homes_with_single_case`` counts the open homes
+    whose outbreak so far has exactly one case (resident + staff), a subset of the first.
+    """
+    _require_columns(outbreaks, "care_home_outbreaks",
+                     ["home_id", "date_declared", "date_closed", "resident_cases",
+                      "staff_cases"])
+    rows = outbreaks if area_code is None else outbreaks[outbreaks["area_code"] == area_code]
+    open_rows = rows[_open_mask(rows, pd.Timestamp(date))]
+    per_home = open_rows.groupby("home_id")[["resident_cases", "staff_cases"]].sum()
+    return {
+        "homes_with_open_outbreak": int(len(per_home)),
+        "resident_cases": int(per_home["resident_cases"].sum()),
+        "staff_cases": int(per_home["staff_cases"].sum()),
+        "homes_with_single_case": int(((per_home["resident_cases"]
+                                        + per_home["staff_cases"]) == 1).sum()),
+    }
+
+
+def outbreak_timeline(outbreaks: pd.DataFrame, start: Any, end: Any, freq: str = "W-SUN",
+                      area_code: str | None = None) -> pd.DataFrame:
+    """:func:`outbreak_state` at each date from ``start`` to ``end`` (pandas ``freq``,
+    weekly on Sundays by default): date, homes_with_open_outbreak, resident_cases,
+    staff_cases."""
+    dates = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
+    records = []
+    for date in dates:
+        state = outbreak_state(outbreaks, date, area_code)
+        records.append({"date": date, "homes_with_open_outbreak":
+                        state["homes_with_open_outbreak"],
+                        "resident_cases": state["resident_cases"],
+                        "staff_cases": state["staff_cases"]})
+    return pd.DataFrame.from_records(
+        records, columns=["date", "homes_with_open_outbreak", "resident_cases", "staff_cases"])
+
+
+def headlines(*, excess: pd.DataFrame | None = None, by_place: pd.DataFrame | None = None,
+              care_home_excess: pd.DataFrame | None = None, area_code: str | None = None,
+              outbreaks_now: dict[str, int] | None = None,
+              year: int = 2020) -> dict[str, float | int]:
+    """The covid notebook's headline figures from the tables above (keys for what is given).
+
+    ``excess``: an :func:`excess_summary` row or :func:`excess_comparison` table (the "area"
+    row) -> ``excess_deaths``, ``excess_deaths_pct``. ``by_place``: a
+    :func:`covid_deaths_by_place` table -> ``covid_deaths``, ``covid_deaths_care_home_share``,
+    ``covid_deaths_hospital_share``, ``benchmark_care_home_share``,
+    ``benchmark_hospital_share`` (fractions). ``care_home_excess`` + ``area_code``: a
+    :func:`care_home_excess_by_year` table -> ``care_home_deaths_<year>``,
+    ``care_home_deaths_baseline``, ``care_home_excess_deaths_<year>``. ``outbreaks_now``: an
+    :func:`outbreak_state` dict -> ``homes_with_open_outbreak``.
+    """
+    out: dict[str, float | int] = {}
+    if excess is not None:
+        row = excess[excess["role"] == "area"].iloc[0] if "role" in excess.columns \
+            else excess.iloc[0]
+        out["excess_deaths"] = float(row["excess_deaths"])
+        out["excess_deaths_pct"] = float(row["excess_pct"])
+    if by_place is not None:
+        places = by_place.set_index("place")
+        out["covid_deaths"] = float(places["deaths"].sum())
+        out["covid_deaths_care_home_share"] = float(places.loc["care_home", "share"])
+        out["covid_deaths_hospital_share"] = float(places.loc["hospital", "share"])
+        out["benchmark_care_home_share"] = float(places.loc["care_home", "benchmark_share"])
+        out["benchmark_hospital_share"] = float(places.loc["hospital", "benchmark_share"])
+    if care_home_excess is not None:
+        if area_code is None:
+            raise ValueError("headlines: care_home_excess needs area_code")
+        rows = care_home_excess[(care_home_excess["area_code"] == area_code)
+                                & (care_home_excess["year"] == year)]
+        if rows.empty:
+            raise ValueError(f"care-home excess table has no row for {area_code} in {year}")
+        row = rows.iloc[0]
+        out[f"care_home_deaths_{year}"] = float(row["deaths"])
+        out["care_home_deaths_baseline"] = float(row["baseline_mean"])
+        out[f"care_home_excess_deaths_{year}"] = float(row["excess"])
+    if outbreaks_now is not None:
+        out["homes_with_open_outbreak"] = int(outbreaks_now["homes_with_open_outbreak"])
+    return out

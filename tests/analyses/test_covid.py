@@ -1,0 +1,243 @@
+"""Covid impact analysis on small hand-made tables with known answers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from asclib.analyses import covid
+
+AREA, NEIGHBOUR, ENGLAND = "E08000014", "E08000011", "E92000001"
+
+# all-cause deaths, weeks 1-3, baseline years 2015-2019, then 2020
+BASELINE = {1: (100, 110, 90, 105, 95), 2: (80, 85, 90, 95, 100), 3: (70, 70, 70, 70, 70)}
+YEAR_2020 = {1: 120, 2: 150, 3: 65}
+
+
+def _weekly_rows(area_code: str, scale: float = 1.0) -> list[dict]:
+    rows = []
+    for week, values in BASELINE.items():
+        for year, deaths in zip(range(2015, 2020), values, strict=True):
+            rows.append({"area_code": area_code, "year": year, "week": week,
+                         "cause": "all_causes", "place": "all", "deaths": deaths * scale,
+                         "basis": "registrations", "illustrative": True})
+    for week, deaths in YEAR_2020.items():
+        rows.append({"area_code": area_code, "year": 2020, "week": week, "cause": "all_causes",
+                     "place": "all", "deaths": deaths * scale, "basis": "registrations",
+                     "illustrative": True})
+    return rows
+
+
+# Covid deaths by place, split over two weeks: area 18 / 75 / 5 / 1 / 0 / 1 of 100
+AREA_COVID = {"care_home": (10, 8), "hospital": (40, 35), "home": (3, 2), "hospice": (1, 0),
+              "other_communal": (0, 0), "elsewhere": (0, 1)}
+ENGLAND_COVID = {"care_home": 290, "hospital": 650, "home": 40, "hospice": 10,
+                 "other_communal": 5, "elsewhere": 5}
+
+
+@pytest.fixture()
+def weekly_deaths() -> pd.DataFrame:
+    rows = _weekly_rows(AREA) + _weekly_rows(ENGLAND, scale=100)
+    for place, per_week in AREA_COVID.items():
+        for week, deaths in zip((14, 15), per_week, strict=True):
+            rows.append({"area_code": AREA, "year": 2020, "week": week, "cause": "covid19",
+                         "place": place, "deaths": deaths, "basis": "registrations",
+                         "illustrative": True})
+    for place, deaths in ENGLAND_COVID.items():
+        rows.append({"area_code": ENGLAND, "year": 2020, "week": 14, "cause": "covid19",
+                     "place": place, "deaths": deaths, "basis": "registrations",
+                     "illustrative": True})
+    return pd.DataFrame(rows)
+
+
+def test_weekly_excess_against_five_year_mean(weekly_deaths):
+    weekly = covid.weekly_excess(weekly_deaths, AREA, 2020)
+    assert weekly["week"].tolist() == [1, 2, 3]
+    assert weekly["deaths"].tolist() == [120, 150, 65]
+    assert weekly["baseline_mean"].tolist() == [100, 90, 70]
+    assert weekly["expected_min"].tolist() == [90, 80, 70]
+    assert weekly["expected_max"].tolist() == [110, 100, 70]
+    assert weekly["excess"].tolist() == [20, 60, -5]
+    assert weekly["baseline_years_used"].tolist() == [5, 5, 5]
+
+
+def test_shorter_baseline_is_a_parameter(weekly_deaths):
+    weekly = covid.weekly_excess(weekly_deaths, AREA, 2020, baseline_years=2)
+    # 2018 and 2019 only: week 1 (105 + 95) / 2 = 100, week 2 (95 + 100) / 2 = 97.5
+    assert weekly["baseline_mean"].tolist() == [100, 97.5, 70]
+
+
+def test_week_53_uses_week_52_baseline():
+    rows = [{"area_code": AREA, "year": y, "week": 52, "cause": "all_causes", "place": "all",
+             "deaths": 100 + y - 2015} for y in range(2015, 2020)]
+    rows += [{"area_code": AREA, "year": 2020, "week": w, "cause": "all_causes", "place": "all",
+              "deaths": d} for w, d in ((52, 110), (53, 130))]
+    weekly = covid.weekly_excess(pd.DataFrame(rows), AREA, 2020)
+    assert weekly["baseline_mean"].tolist() == [102, 102]
+    assert weekly["excess"].tolist() == [8, 28]
+    assert "week 52" in weekly["baseline_note"].iloc[1]
+
+
+def test_missing_baseline_year_is_a_clear_error(weekly_deaths):
+    with pytest.raises(ValueError, match=r"in year\(s\) 2014"):
+        covid.weekly_excess(weekly_deaths, AREA, 2020, baseline_years=6)
+
+
+def test_excess_summary_with_poisson_interval(weekly_deaths):
+    summary = covid.excess_summary(covid.weekly_excess(weekly_deaths, AREA, 2020)).iloc[0]
+    assert summary["observed"] == 335
+    assert summary["expected"] == 260
+    assert summary["excess_deaths"] == 75
+    assert summary["excess_pct"] == pytest.approx(100 * 75 / 260)   # 28.846%
+    # Byar limits on O = 335: 300.082165 and 372.865029, over E = 260, minus 1
+    assert summary["excess_pct_lower_95"] == pytest.approx(100 * (300.082165 / 260 - 1),
+                                                           rel=1e-6)
+    assert summary["excess_pct_upper_95"] == pytest.approx(100 * (372.865029 / 260 - 1),
+                                                           rel=1e-6)
+    assert summary["compared_to_expected"] == "Higher"
+    assert summary["weeks"] == "1-3"
+
+
+def test_excess_summary_over_chosen_weeks(weekly_deaths):
+    summary = covid.excess_summary(covid.weekly_excess(weekly_deaths, AREA, 2020),
+                                   weeks=[2, 3]).iloc[0]
+    assert (summary["observed"], summary["expected"], summary["excess_deaths"]) == (215, 160, 55)
+    assert summary["weeks"] == "2-3"
+
+
+def test_excess_comparison_area_and_benchmark(weekly_deaths):
+    table = covid.excess_comparison(weekly_deaths, AREA, ENGLAND, 2020)
+    assert table["role"].tolist() == ["area", "benchmark"]
+    assert table["excess_deaths"].tolist() == [75, 7500]
+    assert table["excess_pct"].tolist() == pytest.approx([28.846154, 28.846154], rel=1e-6)
+    # the larger count gives the narrower interval
+    widths = table["excess_pct_upper_95"] - table["excess_pct_lower_95"]
+    assert widths.iloc[1] < widths.iloc[0] / 5
+
+
+def test_covid_deaths_by_place_shares_with_wilson(weekly_deaths):
+    table = covid.covid_deaths_by_place(weekly_deaths, AREA, ENGLAND, 2020).set_index("place")
+    assert table.loc["care_home", "deaths"] == 18
+    assert table.loc["hospital", "deaths"] == 75
+    assert table["deaths"].sum() == 100
+    assert table.loc["care_home", "share"] == pytest.approx(0.18)
+    assert table.loc["hospital", "share"] == pytest.approx(0.75)
+    # Wilson 18/100: 0.117002 - 0.266674; 75/100: 0.656955 - 0.824548
+    assert table.loc["care_home", "share_lower_95"] == pytest.approx(0.117002255, rel=1e-6)
+    assert table.loc["care_home", "share_upper_95"] == pytest.approx(0.266673584, rel=1e-6)
+    assert table.loc["hospital", "share_lower_95"] == pytest.approx(0.656955365, rel=1e-6)
+    assert table.loc["care_home", "benchmark_share"] == pytest.approx(0.29)
+    assert table.loc["hospital", "benchmark_share"] == pytest.approx(0.65)
+    assert table.loc["care_home", "compared"] == "Lower"
+    assert table.loc["hospital", "compared"] == "Higher"
+    assert table.loc["home", "compared"] == "Similar"
+    assert table.loc["other_communal", "share"] == 0
+
+
+def test_covid_deaths_by_place_benchmark_from_england_table(weekly_deaths):
+    england = pd.DataFrame({"area_code": ENGLAND, "period": "2020 to week 39", "cause": "covid19",
+                            "place": list(ENGLAND_COVID), "deaths": [x * 3 for x in
+                                                                     ENGLAND_COVID.values()]})
+    table = covid.covid_deaths_by_place(weekly_deaths, AREA, ENGLAND, 2020,
+                                        benchmark_by_place=england).set_index("place")
+    assert table.loc["care_home", "benchmark_deaths"] == 870
+    assert table.loc["care_home", "benchmark_share"] == pytest.approx(0.29)
+
+
+def _care_home_table() -> pd.DataFrame:
+    sefton = (754, 671, 684, 702, 748, 946, 756)      # ONS, Sefton, 2015-2021
+    other = (500, 500, 500, 500, 500, 700, 450)       # made up
+    wales = (100, 100, 100, 100, 100, 900, 100)       # must not count towards England
+    rows = []
+    for code, name, values in ((AREA, "Sefton", sefton), (NEIGHBOUR, "Knowsley", other),
+                               ("W06000001", "Isle of Anglesey", wales)):
+        for year, deaths in zip(range(2015, 2022), values, strict=True):
+            rows.append({"area_code": code, "area_name": name, "year": year,
+                         "la_care_homes": 0, "non_la_care_homes": deaths,
+                         "all_care_homes": deaths})
+    return pd.DataFrame(rows)
+
+
+def test_care_home_excess_sefton_real_figures():
+    table = covid.care_home_excess_by_year(_care_home_table(), [AREA, NEIGHBOUR, ENGLAND])
+    sefton_2020 = table[(table["area_code"] == AREA) & (table["year"] == 2020)].iloc[0]
+    assert sefton_2020["baseline_mean"] == pytest.approx(711.8)
+    assert sefton_2020["deaths"] == 946
+    assert sefton_2020["excess"] == pytest.approx(234.2)
+    assert sefton_2020["excess_pct"] == pytest.approx(100 * 234.2 / 711.8)   # 32.9%
+    sefton_2021 = table[(table["area_code"] == AREA) & (table["year"] == 2021)].iloc[0]
+    assert sefton_2021["excess"] == pytest.approx(44.2)
+    # Knowsley +40% ranks above Sefton +32.9% in 2020; England is not ranked
+    ranks = table[table["year"] == 2020].set_index("area_code")["rank"]
+    assert ranks[NEIGHBOUR] == 1 and ranks[AREA] == 2 and pd.isna(ranks[ENGLAND])
+    england_2020 = table[(table["area_code"] == ENGLAND) & (table["year"] == 2020)].iloc[0]
+    assert england_2020["deaths"] == 946 + 700
+    assert england_2020["baseline_mean"] == pytest.approx(711.8 + 500)
+
+
+def test_care_home_excess_missing_area():
+    with pytest.raises(ValueError, match="no rows for area.*E08000099"):
+        covid.care_home_excess_by_year(_care_home_table(), [AREA, "E08000099"])
+
+
+@pytest.fixture()
+def outbreaks() -> pd.DataFrame:
+    return pd.DataFrame({
+        "area_code": AREA,
+        "home_id": ["H1", "H2", "H3", "H4"],
+        "home_name": ["One", "Two", "Three", "Four"],
+        "date_declared": pd.to_datetime(["2021-01-10", "2021-01-20", "2021-01-31",
+                                         "2021-02-01"]),
+        "date_closed": pd.to_datetime(["2021-01-25", None, "2021-02-10", None]),
+        "resident_cases": [5, 10, 1, 2],
+        "staff_cases": [3, 4, 0, 2],
+    })
+
+
+def test_outbreak_state_on_a_date(outbreaks):
+    # 31 Jan: H1 closed on the 25th, H2 open, H3 declared that day, H4 not yet declared
+    assert covid.outbreak_state(outbreaks, "2021-01-31") == {
+        "homes_with_open_outbreak": 2, "resident_cases": 11, "staff_cases": 4,
+        "homes_with_single_case": 1}
+    # closed on the day itself no longer counts
+    assert covid.outbreak_state(outbreaks, "2021-01-25")["homes_with_open_outbreak"] == 1
+
+
+def test_outbreak_timeline_weekly(outbreaks):
+    timeline = covid.outbreak_timeline(outbreaks, "2021-01-01", "2021-02-14")
+    assert timeline["date"].dt.strftime("%m-%d").tolist() == [
+        "01-03", "01-10", "01-17", "01-24", "01-31", "02-07", "02-14"]
+    assert timeline["homes_with_open_outbreak"].tolist() == [0, 1, 1, 2, 2, 3, 2]
+    assert timeline["resident_cases"].tolist() == [0, 5, 5, 15, 11, 13, 12]
+    assert timeline["staff_cases"].tolist() == [0, 3, 3, 7, 4, 6, 6]
+
+
+def test_headlines(weekly_deaths, outbreaks):
+    excess = covid.excess_comparison(weekly_deaths, AREA, ENGLAND, 2020)
+    by_place = covid.covid_deaths_by_place(weekly_deaths, AREA, ENGLAND, 2020)
+    care = covid.care_home_excess_by_year(_care_home_table(), [AREA, NEIGHBOUR])
+    result = covid.headlines(excess=excess, by_place=by_place, care_home_excess=care,
+                             area_code=AREA,
+                             outbreaks_now=covid.outbreak_state(outbreaks, "2021-01-31"))
+    assert result == pytest.approx({
+        "excess_deaths": 75.0, "excess_deaths_pct": 28.8461538,
+        "covid_deaths": 100.0, "covid_deaths_care_home_share": 0.18,
+        "covid_deaths_hospital_share": 0.75, "benchmark_care_home_share": 0.29,
+        "benchmark_hospital_share": 0.65, "care_home_deaths_2020": 946.0,
+        "care_home_deaths_baseline": 711.8, "care_home_excess_deaths_2020": 234.2,
+        "homes_with_open_outbreak": 2})
+
+
+def test_unknown_place_is_a_clear_error(weekly_deaths):
+    england = pd.DataFrame({"area_code": ENGLAND, "period": "2020", "cause": "covid19",
+                            "place": ["Care home", "hospital"], "deaths": [1, 2]})
+    with pytest.raises(ValueError, match="england_deaths_by_place' has place.*Care home"):
+        covid.covid_deaths_by_place(weekly_deaths, AREA, ENGLAND, 2020,
+                                    benchmark_by_place=england)
+
+
+def test_outbreak_state_for_one_area(outbreaks):
+    other = outbreaks.assign(area_code="E08000011", home_id=lambda f: "X" + f["home_id"])
+    both = pd.concat([outbreaks, other], ignore_index=True)
+    assert covid.outbreak_state(both, "2021-01-31")["homes_with_open_outbreak"] == 4
+    assert covid.outbreak_state(both, "2021-01-31", area_code=AREA)["resident_cases"] == 11
