@@ -1,0 +1,294 @@
+"""asc run end to end on tiny notebooks: outputs, manifest, failures, atomic publishing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import papermill
+import pytest
+
+from asclib import cli, report, runner
+
+AREA = "E08000014"
+NOTEBOOKS = Path(__file__).parent / "notebooks"
+SPEND_CSV = "service,gross_gbp\nHome care,11800000\nDay care,2500000.5\n"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _asclib_kernel() -> None:
+    """The test notebooks use the project's kernel, registered by `make test`."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec("asclib")
+    except NoSuchKernel:
+        pytest.fail(
+            "Jupyter kernel 'asclib' is not registered: run `make test`, or "
+            "python -m ipykernel install --sys-prefix --name asclib"
+        )
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A processed-data folder holding what the test notebook reads."""
+    folder = tmp_path_factory.mktemp("processed")
+    (folder / "spend.csv").write_text(SPEND_CSV, encoding="utf-8")
+    (folder / "local_authorities.csv").write_text(
+        "area_code,area_name,geography,region_code,region_name,asc_authority\n"
+        "E08000014,Sefton,MD,E12000002,North West,true\n"
+        "E08000012,Liverpool,MD,E12000002,North West,true\n"
+        "E07000117,Burnley,NMD,E12000002,North West,false\n"
+        "E09999999,Nowhere,UA,E12000002,North West,true\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def notebook(name: str) -> Path:
+    return NOTEBOOKS / f"{name}.ipynb"
+
+
+SPEND_SHA = hashlib.sha256(SPEND_CSV.encode()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory, data_dir: Path):
+    """One run of a good and a raising notebook, in one area."""
+    out = tmp_path_factory.mktemp("out")
+    log = io.StringIO()
+    summary = runner.run(
+        [notebook("ok"), notebook("raises")],
+        [AREA],
+        out_dir=out,
+        data_dir=data_dir,
+        period="2020/21",
+        progress=log,
+    )
+    return summary, out, log.getvalue()
+
+
+def test_success_writes_ipynb_html_xlsx_and_manifest(first_run) -> None:
+    summary, out, _ = first_run
+    area = out / AREA
+    for name in ("ok.ipynb", "ok.html", "ok.xlsx", "manifest.json"):
+        assert (area / name).is_file(), name
+    assert not list(area.glob(".staging-*")), "staging folders must be cleaned up"
+    assert [r.status for r in summary.results] == ["ok", "failed"]
+    assert summary.exit_code == 1
+
+
+def test_html_has_no_code_and_embeds_figure_and_context(first_run) -> None:
+    _, out, _ = first_run
+    page = (out / AREA / "ok.html").read_text(encoding="utf-8")
+    assert "rpt.table(" not in page and "report.start(" not in page
+    assert "import hashlib" not in page
+    assert "data:image/png;base64," in page
+    assert "<h1>Runner test</h1>" in page
+    assert "Sefton" in page and "2020/21" in page and "2021-03-31" in page
+    assert "ILLUSTRATIVE DATA" in page
+
+
+def test_workbook_has_about_sheet_and_one_formatted_sheet_per_table(first_run) -> None:
+    _, out, _ = first_run
+    wb = openpyxl.load_workbook(out / AREA / "ok.xlsx")
+    assert wb.sheetnames == ["About", "spend_by_service", "a_very_long_table_name_that_exc"]
+    about = {row[0]: row[1] for row in wb["About"].iter_rows(values_only=True) if row[0]}
+    assert about["Area"] == "Sefton (E08000014)"
+    assert about["Period"] == "2020/21"
+    assert about["Data as at"] == "2021-03-31"
+    assert "ILLUSTRATIVE DATA" in about
+    sheet = wb["spend_by_service"]
+    assert sheet["A1"].value == "Gross spend by service"
+    header_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Service")
+    assert [c.value for c in sheet[header_row]] == ["Service", "Gross (£)", "Share"]
+    assert sheet[header_row][0].font.bold
+    assert sheet.freeze_panes == f"A{header_row + 1}"
+    first = sheet[header_row + 1]
+    assert first[1].value == 11_800_000 and first[1].number_format == '"£"#,##0'
+    assert first[2].number_format == "0.0%"
+    assert first[2].value == pytest.approx(11_800_000 / 14_300_000.5, rel=1e-9)
+
+
+def test_manifest_contents(first_run, data_dir: Path) -> None:
+    _, out, _ = first_run
+    manifest = json.loads((out / AREA / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["area_code"] == AREA and manifest["area_name"] == "Sefton"
+    assert manifest["parameters"]["period"] == "2020/21"
+    assert manifest["parameters"]["data_dir"] == str(data_dir.resolve())
+    assert manifest["inputs"] == [{"path": "data/raw/spend.csv", "sha256": SPEND_SHA}]
+    assert set(manifest["environment"]["packages"]) >= {"pandas", "papermill", "asclib"}
+    ok = manifest["notebooks"]["ok"]
+    assert ok["status"] == "ok" and ok["error"] is None
+    assert ok["files"] == ["ok.ipynb", "ok.html", "ok.xlsx"]
+    assert ok["headlines"] == {
+        "gross_total_gbp": 14300000.5,
+        "top_service": "Home care",
+        "ratio": 0.3333333333,
+        "area": AREA,
+        "period": "2020/21",
+    }
+    assert 0 < ok["seconds"] < 60
+    assert ok["started"] <= ok["finished"]
+    failed = manifest["notebooks"]["raises"]
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith("RuntimeError: deliberate failure for the runner test")
+    assert failed["files"] == ["failed/raises.ipynb"]
+    assert manifest["status"] == "failed"
+
+
+def test_failure_goes_to_failed_folder_with_the_error(first_run) -> None:
+    _, out, log = first_run
+    assert not (out / AREA / "raises.ipynb").exists()
+    failed = nbformat.read(out / AREA / "failed" / "raises.ipynb", as_version=4)
+    errors = [
+        o
+        for c in failed.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
+    assert errors and errors[0]["evalue"] == "deliberate failure for the runner test"
+    assert "start ok for E08000014" in log
+    assert "FAILED raises for E08000014" in log
+
+
+def test_kernel_death_and_timeout_are_failures_in_parallel(tmp_path: Path) -> None:
+    summary = runner.run(
+        [notebook("dies"), notebook("sleeps")],
+        [AREA],
+        out_dir=tmp_path,
+        jobs=2,
+        timeout=4,
+        progress=False,
+    )
+    by_name = {r.notebook: r for r in summary.results}
+    assert by_name["dies"].status == "failed"
+    assert "Kernel died" in by_name["dies"].error
+    assert by_name["sleeps"].status == "failed"
+    assert by_name["sleeps"].error.startswith("Timed out")
+    assert by_name["sleeps"].seconds < 20
+    for name in ("dies", "sleeps"):
+        copy = nbformat.read(tmp_path / AREA / "failed" / f"{name}.ipynb", as_version=4)
+        assert "this notebook failed" in copy.cells[0].source
+        assert not (tmp_path / AREA / f"{name}.html").exists()
+    assert summary.exit_code == 1
+
+
+def test_bad_parameter_fails_cleanly(tmp_path: Path, data_dir: Path) -> None:
+    summary = runner.run(
+        [notebook("ok")], ["E09999999"], out_dir=tmp_path, data_dir=data_dir, progress=False
+    )
+    (result,) = summary.results
+    assert result.status == "failed"
+    assert result.error.startswith("ValueError: Unknown area code 'E09999999'")
+    assert (tmp_path / "E09999999" / "failed" / "ok.ipynb").exists()
+
+
+def test_rerun_after_failure_keeps_good_outputs_byte_identical(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    shutil.copy(notebook("ok"), nb_dir / "report.ipynb")
+    out = tmp_path / "out"
+    first = runner.run(
+        [nb_dir / "report.ipynb"], [AREA], out_dir=out, data_dir=data_dir, progress=False
+    )
+    assert first.exit_code == 0
+    published = {
+        n: (out / AREA / n).read_bytes() for n in ("report.ipynb", "report.html", "report.xlsx")
+    }
+    # the same notebook now fails
+    shutil.copy(notebook("raises"), nb_dir / "report.ipynb")
+    second = runner.run(
+        [nb_dir / "report.ipynb"], [AREA], out_dir=out, data_dir=data_dir, progress=False
+    )
+    assert second.exit_code == 1
+    for name, content in published.items():
+        assert (out / AREA / name).read_bytes() == content, name
+    manifest = json.loads((out / AREA / "manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["notebooks"]["report"]
+    assert entry["status"] == "failed"
+    assert entry["previous_ok"]["files"] == ["report.ipynb", "report.html", "report.xlsx"]
+    assert entry["previous_ok"]["headlines"]["gross_total_gbp"] == 14300000.5
+    assert manifest["inputs"] == [{"path": "data/raw/spend.csv", "sha256": SPEND_SHA}]
+    # and a later success clears the stale failed copy
+    shutil.copy(notebook("ok"), nb_dir / "report.ipynb")
+    third = runner.run(
+        [nb_dir / "report.ipynb"], [AREA], out_dir=out, data_dir=data_dir, progress=False
+    )
+    assert third.exit_code == 0
+    assert not (out / AREA / "failed").exists()
+
+
+def test_papermill_direct_gives_same_headlines(first_run, tmp_path: Path, data_dir: Path) -> None:
+    _, out, _ = first_run
+    manifest = json.loads((out / AREA / "manifest.json").read_text(encoding="utf-8"))
+    executed = papermill.execute_notebook(
+        str(notebook("ok")),
+        str(tmp_path / "direct.ipynb"),
+        parameters={"area_code": AREA, "data_dir": str(data_dir)},
+        progress_bar=False,
+    )
+    assert report.extract(executed).headlines == manifest["notebooks"]["ok"]["headlines"]
+
+
+# --------------------------------------------------------------------------- the asc command
+
+
+def _asc(*args: str) -> list[str]:
+    return ["run", "--notebooks-dir", str(notebook("ok").parent), *args]
+
+
+def test_cli_exit_codes(tmp_path: Path, data_dir: Path, capsys) -> None:
+    common = ["--no-prepare", "--processed", str(data_dir), "--out", str(tmp_path)]
+    assert cli.main(_asc("--notebook", "ok", "--area", AREA, *common)) == 0
+    assert (tmp_path / AREA / "ok.html").exists()
+    assert cli.main(_asc("--notebook", "raises", "--area", AREA, *common)) == 1
+    assert "FAILED raises for E08000014" in capsys.readouterr().err
+    # bad usage: no kernel is started for these
+    assert cli.main(_asc("--notebook", "ok", "--area", "E08000099", *common)) == 2
+    err = capsys.readouterr().err
+    assert "unknown area code E08000099" in err and "did you mean" in err
+    assert cli.main(_asc("--notebook", "ok", "--area", "E07000117", *common)) == 2
+    assert "not an adult social care authority" in capsys.readouterr().err
+    assert cli.main(_asc("--notebook", "nope", *common)) == 2
+    assert "unknown notebook 'nope'" in capsys.readouterr().err
+    assert cli.main(_asc("--period", "2020/22", *common)) == 2
+    assert "invalid period" in capsys.readouterr().err
+    assert cli.main(_asc("--area", "Sefton", *common)) == 2
+    assert cli.main(["frobnicate"]) == 2
+
+
+def test_cli_refuses_invalid_data_before_running(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`asc run` validates first: problems are listed one per line and nothing runs."""
+    import sys
+    import types
+
+    from asclib.errors import DataProblem
+
+    fake = types.ModuleType("asclib.prepare")
+    fake.validate = lambda raw_dir, areas=None: [
+        DataProblem("data/raw/x.csv", "not a number", column="deaths", row=7),
+        DataProblem("data/raw/y.xlsx", "missing column", sheet="Ledger", column="gross_gbp"),
+    ]
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("prepare must not run on invalid data")
+
+    fake.prepare = never
+    monkeypatch.setitem(sys.modules, "asclib.prepare", fake)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    code = cli.main(_asc("--area", AREA, "--data", str(raw), "--out", str(tmp_path / "out")))
+    assert code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "data/raw/x.csv, column 'deaths', row 7: not a number"
+    assert lines[1] == "data/raw/y.xlsx, sheet 'Ledger', column 'gross_gbp': missing column"
+    assert not (tmp_path / "out" / AREA).exists()
