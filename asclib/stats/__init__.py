@@ -8,6 +8,8 @@ Pure functions (numpy / scipy / pandas only, nothing else of asclib), one module
 - :mod:`~asclib.stats.means`: ``mean_ci``, ``mean``
 - :mod:`~asclib.stats.dsr`: ``dsr``, ``standardised_rate``, ``ESP2013``
 - :mod:`~asclib.stats.isr`: ``isr``, ``isr_ratio``, ``isr_rate``
+- :mod:`~asclib.stats.life_expectancy`: ``life_expectancy``, ``life_expectancy_table``
+  (Chiang II, Silcocks CI)
 - :mod:`~asclib.stats.funnels`: ``proportion_funnel_limits``, ``ratio_funnel_limits``,
   ``proportion_significance``, ``ratio_significance``
 
@@ -24,6 +26,12 @@ from asclib.stats.funnels import (
     ratio_significance,
 )
 from asclib.stats.isr import expected_count, isr, isr_rate, isr_ratio
+from asclib.stats.life_expectancy import (
+    LIFE_TABLE_START_AGES,
+    LifeExpectancy,
+    life_expectancy,
+    life_expectancy_table,
+)
 from asclib.stats.means import mean, mean_ci
 from asclib.stats.proportions import proportion, wilson_ci
 from asclib.stats.rates import byar_ci, exact_poisson_ci, poisson_ci, rate
@@ -32,6 +40,8 @@ __all__ = [
     "ESP2013",
     "ESP2013_BANDS",
     "Estimate",
+    "LIFE_TABLE_START_AGES",
+    "LifeExpectancy",
     "byar_ci",
     "dsr",
     "exact_poisson_ci",
@@ -39,6 +49,8 @@ __all__ = [
     "isr",
     "isr_rate",
     "isr_ratio",
+    "life_expectancy",
+    "life_expectancy_table",
     "mean",
     "mean_ci",
     "poisson_ci",
