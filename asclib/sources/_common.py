@@ -205,7 +205,7 @@ def _describe_check(check: str, value: object) -> str:
         return f"value {value!r} is not one of the allowed values"
     if check == "not_nullable":
         return "value is missing"
-    if check.startswith("field_uniqueness") or check == "unique":
+    if "uniqueness" in check or check == "unique":
         return f"duplicate value {value!r}"
     if check.startswith("column_in_dataframe"):
         return "required column is missing"
