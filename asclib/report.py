@@ -337,6 +337,18 @@ class Report:
             }
         )
 
+    def figure(self, fig: Any) -> None:
+        """Show a chart once (as an embedded PNG) and close it.
+
+        Closing stops the inline backend from drawing the same figure a second time at the end
+        of the cell, and keeps memory flat in long notebooks.
+        """
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        display(fig)
+        plt.close(fig)
+
     def headline(self, **values: Any) -> None:
         """Record key figures by name (shown by :meth:`finish` and written to the manifest)."""
         for key, value in values.items():
