@@ -1,0 +1,92 @@
+"""`asclib.data`: typed tables, area filters with clear errors, provenance of every read."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from asclib import data as asc_data
+from asclib.paths import RAW_DATA_DIR
+from asclib.prepare import prepare
+
+SEFTON = "E08000014"
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    if not (RAW_DATA_DIR / "demo" / "council" / SEFTON / "budget_ledger.xlsx").exists():
+        pytest.skip("bundled demo data not generated yet (asc demo-data)")
+    raw = tmp_path_factory.mktemp("raw")
+    for part in ("lookups", "published", "demo"):
+        shutil.copytree(RAW_DATA_DIR / part, raw / part)
+    out = tmp_path_factory.mktemp("processed")
+    prepare(raw, out, areas=[SEFTON, "E08000015"])
+    return out
+
+
+def test_missing_processed_data_names_the_command(tmp_path):
+    with pytest.raises(asc_data.DataNotReadyError, match="asc prepare"):
+        asc_data.open_data(tmp_path)
+
+
+def test_tables_are_typed(processed):
+    data = asc_data.open_data(processed)
+    ledger = data.table("budget_ledger")
+    assert list(ledger.columns) == asc_data.TABLE_COLUMNS["budget_ledger"]
+    assert str(ledger["gross_gbp"].dtype) == "float64"
+    outbreaks = data.table("care_home_outbreaks")
+    assert str(outbreaks["date_declared"].dtype) == "datetime64[ns]"
+    assert outbreaks["date_closed"].isna().any()
+    weekly = data.table("weekly_deaths")
+    assert str(weekly["year"].dtype) == "int64" and weekly["illustrative"].all()
+    lookup = data.lookup
+    assert lookup["asc_authority"].dtype == bool
+    indicators = data.table("indicators")
+    assert indicators["suppressed"].dtype == bool and indicators["age"].iloc[0] == "All ages"
+
+
+def test_area_filter_and_clear_error(processed):
+    data = asc_data.open_data(processed)
+    sefton = data.table("day_service_placements", area_code=SEFTON)
+    assert len(sefton) == 648 and set(sefton["area_code"]) == {SEFTON}
+    with pytest.raises(asc_data.DataNotReadyError) as info:
+        data.table("budget_ledger", area_code="E08000012")
+    message = str(info.value)
+    assert "no budget ledger for Liverpool (E08000012)" in message
+    assert "data/raw/council/E08000012/budget_ledger.xlsx" in message
+    assert "asc demo-data --area E08000012" in message
+    with pytest.raises(KeyError, match="did you mean 'budget_ledger'"):
+        data.table("budget_ledgr")
+
+
+def test_inputs_and_illustrative_follow_the_reads(processed):
+    data = asc_data.open_data(processed)
+    assert data.inputs == [] and data.illustrative is False
+    data.table("seed_figures")
+    assert data.illustrative is False
+    assert [i["path"] for i in data.inputs][0].endswith("published/seed_figures.csv")
+    data.table("budget_ledger", area_code=SEFTON)
+    assert data.illustrative is True
+    paths = [i["path"] for i in data.inputs]
+    assert any(p.endswith(f"demo/council/{SEFTON}/budget_ledger.xlsx") for p in paths)
+    assert not any("E08000015" in p for p in paths)  # only the area read
+    assert all(len(i["sha256"]) == 64 for i in data.inputs)
+
+
+def test_areas_seed_and_comparators(processed):
+    data = asc_data.open_data(processed)
+    assert data.area_name(SEFTON) == "Sefton"
+    assert data.region_of(SEFTON) == "E12000002"
+    assert data.region_name(SEFTON) == "North West"
+    assert data.seed("day_service_clients") == 648.0
+    assert data.seed("budget_gross_2020_21") == 153_300_000.0
+    with pytest.raises(KeyError, match="day_service_clients"):
+        data.seed("day_service_client")
+    group = data.comparators(SEFTON, "nearest_neighbours")
+    assert group[0] == SEFTON and len(group) == 16 and "E08000015" in group
+    region = data.comparators(SEFTON, "region")
+    assert "E08000012" in region
+    assert data.data_date == "2021-12-31"
+    with pytest.raises(KeyError, match="unknown area code"):
+        data.area_name("E08000099")
