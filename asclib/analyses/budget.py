@@ -405,8 +405,9 @@ def seed_figure(seed_figures: pd.DataFrame, stem: str, area_code: str,
 
 def _citation(row: pd.Series) -> str:
     parts = [str(row.get(c)) for c in ("document", "section") if pd.notna(row.get(c))]
-    if pd.notna(row.get("page")):
-        parts.append(f"p. {row.get('page')}")
+    page = row.get("page")
+    if pd.notna(page) and str(page) not in parts:
+        parts.append(f"p. {page}" if str(page)[:1].isdigit() else str(page))
     return ", ".join(parts)
 
 
@@ -682,3 +683,163 @@ def unit_cost_range(unit_cost_table: pd.DataFrame) -> pd.DataFrame:
     high = valid.loc[[valid["unit_cost_gbp_per_week"].idxmax()]].assign(extreme="highest")
     out = pd.concat([low, high], ignore_index=True)
     return out[["extreme", *(c for c in out.columns if c != "extreme")]]
+
+
+# --------------------------------------------------------------------------- narrative
+
+
+def _m(value: float) -> str:
+    """Pounds as £m to one decimal place (as the seeds publish budget lines)."""
+    return f"£{value / 1e6:,.1f}m"
+
+
+def _m_exact(value: float) -> str:
+    """Pounds as £m with as many decimals as needed, up to three (£0.643m, £1.65m, £3.3m)."""
+    text = f"{value / 1e6:,.3f}".rstrip("0")
+    return f"£{text}0m" if text.endswith(".") else f"£{text}m"
+
+
+def published_unit_cost_range(unit_cost_table: pd.DataFrame, seed_figures: pd.DataFrame,
+                              area_code: str) -> pd.DataFrame:
+    """The lowest and highest care-home weekly unit cost from the ASC-FR table (a
+    :func:`unit_costs` result) beside the range the area's own documents publish (seed figures
+    ``care_home_unit_cost_min`` / ``care_home_unit_cost_max``; £390 to £930 a week in Sefton's
+    Market Position Statement 2020).
+
+    Columns: source, period, lowest_gbp_per_week, highest_gbp_per_week, lowest_at,
+    highest_at, status ("published" / "not published" for the area's own range).
+    """
+    extremes = unit_cost_range(unit_cost_table).set_index("extreme")
+
+    def where(row: pd.Series) -> str:
+        return (f"{row['age_band']}, {row['primary_support_reason']}, "
+                f"{str(row['setting']).lower()}")
+
+    period = str(extremes.loc["lowest", "period"]) if "period" in extremes.columns else ""
+    records = [{"source": "NHS Digital ASC-FR (real)", "period": period,
+                "lowest_gbp_per_week": float(extremes.loc["lowest", "unit_cost_gbp_per_week"]),
+                "highest_gbp_per_week": float(extremes.loc["highest", "unit_cost_gbp_per_week"]),
+                "lowest_at": where(extremes.loc["lowest"]),
+                "highest_at": where(extremes.loc["highest"]), "status": "from the data"}]
+    low = seed_figure(seed_figures, "care_home_unit_cost_min", area_code)
+    high = seed_figure(seed_figures, "care_home_unit_cost_max", area_code)
+    published = low is not None and high is not None
+    records.append({
+        "source": _citation(low) if published else "Council's published documents",
+        "period": (str(low["period"]) if published and pd.notna(low.get("period")) else None),
+        "lowest_gbp_per_week": float(low["value"]) if published else np.nan,
+        "highest_gbp_per_week": float(high["value"]) if published else np.nan,
+        "lowest_at": "", "highest_at": "",
+        "status": "published" if published else "not published"})
+    return pd.DataFrame(records)
+
+
+def budget_summary_text(figures: Mapping[str, float], *, area_name: str, period: str) -> str:
+    """One paragraph on the year's budget from :func:`ledger_figures`: gross, income, net, care
+    packages (share of gross), care homes (share of packages) and the under-65 share."""
+    return (
+        f"In {period} {area_name}'s adult social care budget is {_m(figures['gross_budget_gbp'])}"
+        f" gross. Income of {_m(figures['income_gbp'])} brings the net budget to "
+        f"{_m(figures['net_budget_gbp'])}. Care packages take "
+        f"{_m(figures['care_packages_gbp'])} ({figures['care_package_share']:.0%} of gross); "
+        f"residential and nursing care is {_m(figures['care_home_spend_gbp'])}, "
+        f"{figures['residential_nursing_share']:.0%} of care-package spend, and "
+        f"{figures['care_home_under_65_share']:.0%} of care-home spend is on adults under 65.")
+
+
+def reconciliation_text(reconciliation: pd.DataFrame) -> str:
+    """What a :func:`reconcile` table says, in one sentence: every line agrees within rounding,
+    which lines differ (and by how much), or that the area publishes no figures to check."""
+    _require_columns(reconciliation, "reconciliation", ["label", "status", "within_rounding"])
+    lines = reconciliation[reconciliation["line"] != "published_net_check"] \
+        if "line" in reconciliation.columns else reconciliation
+    checked = lines[lines["status"] != "no published figure"]
+    if checked.empty:
+        return ("No published budget figures are held for this council, so the ledger totals "
+                "below are shown as they are, without a check against a published budget.")
+    differs = checked[checked["within_rounding"].astype("boolean").fillna(False) == False]  # noqa: E712
+    if differs.empty:
+        return (f"All {len(checked)} ledger lines with a published figure agree with it to the "
+                "precision it is published to.")
+    listed = "; ".join(f"{row.label}: {row.status}" for row in differs.itertuples())
+    return (f"{len(differs)} of {len(checked)} ledger lines differ from the published figure "
+            f"by more than rounding ({listed}). The differences are shown, not absorbed.")
+
+
+def year_on_year_text(yoy: pd.DataFrame, by: str = "service_type") -> str:
+    """The total change and the largest increase and decrease of a :func:`year_on_year`
+    table, in one sentence."""
+    _require_columns(yoy, "year_on_year", [by, "previous_gbp", "current_gbp", "change_gbp"])
+    total = yoy[yoy[by].astype(str) == TOTAL].iloc[0]
+    parts = yoy[yoy[by].astype(str) != TOTAL]
+    previous, current = str(yoy["previous_period"].iloc[0]), str(yoy["period"].iloc[0])
+    direction = "rose" if total["change_gbp"] >= 0 else "fell"
+    pct = (f" ({abs(total['change_gbp']) / total['previous_gbp']:.1%})"
+           if total["previous_gbp"] else "")
+    text = (f"Gross spend {direction} by {_m(abs(total['change_gbp']))}{pct} from {previous} "
+            f"({_m(total['previous_gbp'])}) to {current} ({_m(total['current_gbp'])}).")
+    if len(parts):
+        top = parts.loc[parts["change_gbp"].idxmax()]
+        low = parts.loc[parts["change_gbp"].idxmin()]
+        if top["change_gbp"] > 0:
+            text += f" The largest increase is in {top[by]} (+{_m(top['change_gbp'])})."
+        if low["change_gbp"] < 0:
+            text += f" The largest fall is in {low[by]} (-{_m(-low['change_gbp'])})."
+    return text
+
+
+def per_head_text(per_head: pd.DataFrame, measure: str = "net_per_adult_gbp") -> str:
+    """The area's spend per adult, its rank and the comparator median from a
+    :func:`spend_per_head` table, naming the finance and population years."""
+    _require_columns(per_head, "spend_per_head", [measure, "is_area", "finance_period",
+                                                  "population_year"])
+    area = per_head[per_head["is_area"].astype(bool)].iloc[0]
+    others = per_head.loc[~per_head["is_area"].astype(bool), measure].dropna()
+    ranked = per_head[measure].rank(ascending=False, method="min")
+    rank = int(ranked[per_head["is_area"].astype(bool)].iloc[0])
+    name = area["area_name"] if "area_name" in per_head.columns else area["area_code"]
+    kind = "Net" if measure.startswith("net") else "Gross"
+    median = f"£{others.median():,.0f}" if len(others) else "not available"
+    return (f"{kind} spend per adult in {name} was £{area[measure]:,.0f} "
+            f"({area['finance_period']} spend over the mid-{area['population_year']} population "
+            f"aged 18+), ranked {rank} of {int(ranked.notna().sum())} (1 = highest); the "
+            f"comparator median is {median}.")
+
+
+def unit_cost_text(comparison: pd.DataFrame) -> str:
+    """The ASC-FR range of weekly unit costs beside the published one (a
+    :func:`published_unit_cost_range` table), in one or two sentences."""
+    real = comparison.iloc[0]
+    text = (f"In {real['period']} (ASC-FR) weekly unit costs ranged from "
+            f"£{real['lowest_gbp_per_week']:,.0f} ({real['lowest_at']}) to "
+            f"£{real['highest_gbp_per_week']:,.0f} ({real['highest_at']}).")
+    published = comparison.iloc[1]
+    if published["status"] == "published":
+        text += (f" The council's own documents ({published['period']}) quote "
+                 f"£{published['lowest_gbp_per_week']:,.0f} to "
+                 f"£{published['highest_gbp_per_week']:,.0f} a week.")
+    else:
+        text += " No range published by the council is held to compare with."
+    return text
+
+
+def in_year_text(position: pd.DataFrame) -> str:
+    """The published in-year position (an :func:`in_year_position` table) in one sentence."""
+    _require_columns(position, "in_year_position", ["figure_id", "value_gbp", "status"])
+    held = position[position["status"] == "published"]
+    if held.empty:
+        return "No in-year budget position is published for this council in the data held."
+    by_id = {str(f).rsplit("_20", 1)[0]: v for f, v in zip(held["figure_id"], held["value_gbp"],
+                                                            strict=True)}
+    parts = []
+    if "forecast_deficit" in by_id:
+        parts.append(f"a forecast overspend of {_m_exact(by_id['forecast_deficit'])}")
+    if "efficiency_programme" in by_id:
+        parts.append(f"which assumes an efficiency programme of "
+                     f"{_m_exact(by_id['efficiency_programme'])} is delivered")
+    text = "The published in-year position is " + (", ".join(parts) or "listed below") + "."
+    if "health_reimbursement" in by_id:
+        text += (f" Health has reimbursed {_m_exact(by_id['health_reimbursement'])} of "
+                 "Covid-related "
+                 "costs to date.")
+    return text

@@ -189,7 +189,8 @@ def rate_distribution(placements: pd.DataFrame, *, by: str = "provider",
 
     Disclosure: groups with fewer than ``min_clients`` clients are not shown on their own;
     they are pooled as "Other (groups under N clients)", which is itself shown only when it
-    reaches ``min_clients``; the source line says how many clients were left out.
+    reaches ``min_clients``; the source line says that small groups were left out, never how
+    many clients they hold (that number would itself be a small count).
     """
     table = placements.dropna(subset=["daily_rate_gbp"])
     labels = table[by].astype(str)
@@ -226,7 +227,8 @@ def rate_distribution(placements: pd.DataFrame, *, by: str = "provider",
                    label=f"Direct-payment rate £{float(dp_rate):,.0f} a day")
         ax.legend(fontsize=8, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0))
     ax.xaxis.set_major_formatter(style.gbp_formatter(""))
-    note = f"; {hidden} clients in small groups not shown" if hidden else ""
+    # the number of clients left out is itself a small count: never state it
+    note = f"; groups with fewer than {min_clients} clients not shown" if hidden else ""
     return style.finish(fig, ax, title=title or f"Day-service daily rates by {by}, {area_name}",
                         source=source + note, xlabel="Daily rate (£ a day, 1:1 top-ups excluded)",
                         illustrative=illustrative)

@@ -15,6 +15,8 @@ Care packages = 153.3 - 20.0 - 25.6 = 107.7; care homes = 30 + 10 + 13.4 = 53.4,
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -323,3 +325,95 @@ def test_unit_costs_with_comparator_median():
     extremes = budget.unit_cost_range(table).set_index("extreme")
     assert extremes.loc["lowest", "unit_cost_gbp_per_week"] == pytest.approx(390.0)
     assert extremes.loc["highest", "unit_cost_gbp_per_week"] == pytest.approx(930.0)
+
+
+# --------------------------------------------------------------------------- narrative
+
+
+def test_budget_summary_text_states_the_figures():
+    figures = budget.ledger_figures(make_ledger(), PERIOD)
+    text = budget.budget_summary_text(figures, area_name="Sefton", period=PERIOD)
+    assert "£153.3m gross" in text and "£58.6m" in text and "£94.7m" in text
+    assert "£107.7m (70% of gross)" in text  # 107.7 / 153.3 = 0.7026
+    assert "£53.4m, 50% of care-package spend" in text  # 53.4 / 107.7 = 0.4958
+    assert "19% of care-home spend is on adults under 65" in text  # 10 / 53.4 = 0.187
+
+
+def test_reconciliation_text_agrees_differs_and_unpublished(seeds):
+    figures = budget.ledger_figures(make_ledger(), PERIOD)
+    agree = budget.reconcile(figures, seeds, area_code=AREA, period=PERIOD)
+    # the under-65 share differs: 0.187 against 0.20
+    assert budget.reconciliation_text(agree).startswith("1 of 7 ledger lines differ")
+    assert "Care-home spend on clients under 65: DIFFERS by -1.3 percentage points" in \
+        budget.reconciliation_text(agree)
+    off = budget.reconcile(budget.ledger_figures(make_ledger(extra_gross_cc4=0.2), PERIOD), seeds,
+                           area_code=AREA, period=PERIOD)
+    assert "Gross budget: DIFFERS by £+0.20m" in budget.reconciliation_text(off)
+    none = budget.reconcile(figures, seeds, area_code="E08000015", period=PERIOD)
+    assert budget.reconciliation_text(none).startswith("No published budget figures")
+
+
+def test_year_on_year_text_total_and_largest_change():
+    ledger = pd.concat([make_ledger("2019/20", extra_gross_cc4=-2.0), make_ledger()])
+    yoy = budget.year_on_year(ledger, PERIOD, "2019/20")
+    text = budget.year_on_year_text(yoy)
+    # 151.3 -> 153.3: +2.0m = 1.3%; only home care changed
+    assert text.startswith("Gross spend rose by £2.0m (1.3%) from 2019/20 (£151.3m)")
+    assert "largest increase is in Home care (+£2.0m)" in text
+    assert "largest fall" not in text
+
+
+def test_per_head_text_names_years_rank_and_median():
+    per_head = pd.DataFrame({
+        "area_code": ["A", "B", "C"], "area_name": ["Aville", "Bton", "Cford"],
+        "finance_period": "2016/17", "population_year": 2020,
+        "net_per_adult_gbp": [300.0, 400.0, 200.0], "is_area": [True, False, False]})
+    text = budget.per_head_text(per_head)
+    assert text == ("Net spend per adult in Aville was £300 (2016/17 spend over the mid-2020 "
+                    "population aged 18+), ranked 2 of 3 (1 = highest); the comparator median "
+                    "is £300.")
+
+
+def _unit_cost_table() -> pd.DataFrame:
+    rows = []
+    for area, low, high in (("E08000014", 310.0, 1469.8), ("X", 400.0, 800.0)):
+        for age, reason, setting, cost in (("65+", "Physical support", "Residential", low),
+                                           ("18-64", "Learning disability support", "Nursing",
+                                            high)):
+            rows.append({"period": "2014/15", "area_code": area, "age_band": age,
+                         "primary_support_reason": reason, "setting": setting,
+                         "gross_gbp": None, "care_weeks": None,
+                         "unit_cost_gbp_per_week": cost})
+    return budget.unit_costs(pd.DataFrame(rows), "E08000014", ["X"])
+
+
+def test_published_unit_cost_range_beside_the_seed():
+    seeds = pd.DataFrame([seed("care_home_unit_cost_min", 390.0, section="11.1 Care Homes"),
+                          seed("care_home_unit_cost_max", 930.0, section="11.1 Care Homes")])
+    table = budget.published_unit_cost_range(_unit_cost_table(), seeds, AREA)
+    assert table["lowest_gbp_per_week"].tolist() == [310.0, 390.0]
+    assert table["highest_gbp_per_week"].tolist() == [1469.8, 930.0]
+    assert table.loc[0, "lowest_at"] == "65+, Physical support, residential"
+    assert table["status"].tolist() == ["from the data", "published"]
+    text = budget.unit_cost_text(table)
+    assert "ranged from £310 (65+, Physical support, residential) to £1,470" in text
+    assert "quote £390 to £930 a week" in text
+    other = budget.published_unit_cost_range(_unit_cost_table(), seeds.iloc[:0], AREA)
+    assert other.loc[1, "status"] == "not published"
+    assert math.isnan(other.loc[1, "lowest_gbp_per_week"])
+    assert "No range published" in budget.unit_cost_text(other)
+
+
+def test_in_year_text(seeds):
+    position = budget.in_year_position(seeds, AREA, PERIOD)
+    assert budget.in_year_text(position) == (
+        "The published in-year position is a forecast overspend of £0.643m, which assumes an "
+        "efficiency programme of £3.3m is delivered.")
+    assert budget.in_year_text(budget.in_year_position(seeds, "E08000015", PERIOD)).startswith(
+        "No in-year budget position")
+
+
+def test_citation_does_not_repeat_the_section_as_page(seeds):
+    position = budget.in_year_position(seeds, AREA, PERIOD).set_index("figure_id")
+    assert position.loc["forecast_deficit_2020_21", "source"] == (
+        "Market Position Statement 2020, 2. Adult Social Care Budget, p. 27")

@@ -356,3 +356,52 @@ def test_whole_row_of_a_small_group_is_hidden():
     assert "group hidden (direct_payment_clients, ld_clients" in shown.loc["Y", "note"]
     assert shown.loc["Z", "ld_clients"] == 8
     assert shown.loc["Total", "clients"] == 17
+
+
+# --------------------------------------------------------------------------- narrative
+
+
+def test_cohort_and_rate_text(cohort):
+    heads = ds.headlines(cohort)
+    assert ds.cohort_text(heads, area_name="Aville") == (
+        "16 clients use day services in Aville; 4 of them (25%) buy their day service with a "
+        "direct payment. 56% have learning disability support as their primary support reason "
+        "and 56% are under 60.")
+    against = ds.against_dp_rate(cohort, 45.0)
+    text = ds.rate_text(heads, 45.0, against)
+    assert text.startswith("Daily rates run from £40 to £110 a day (median £52), against a "
+                           "direct-payment rate of £45.")
+    # above £45: A 5 of 6, B 3, C 1 (c7 £100) and c4-c6 (46, 48, 50) -> 12 of 16 = 75%
+    assert "75% of clients have a placement priced above" in text
+    assert text.endswith("The annual cost of all placements (rate and 1:1 top-ups) is £108.9k.")
+
+
+def test_model_and_sensitivity_text(three):
+    result = ds.apply_banded_model(three, MODEL)
+    overall = ds.banded_model_summary(result, None, disclose=False)
+    text = ds.model_text(overall)
+    assert text == ("In year one the banded model would cost £47.3k a year against £40.6k today: "
+                    "£6.8k more (+16.7%). Placements would cost more for 1 clients, less for 1 "
+                    "and the same for 1.")
+    # disclosed, the up/down counts of 3 clients are hidden and not stated
+    hidden = ds.model_text(ds.banded_model_summary(result, None))
+    assert "placements would cost" not in hidden
+    table = ds.sensitivity(three, MODEL, deltas=(-10, 0, 10))
+    assert ds.sensitivity_text(table) == (
+        "Moving every band rate by -£10 to +£10 a day changes the year-one annual cost against "
+        "today by +£1.6k to +£12.0k.")   # 6,760 -/+ 5,200
+    assert ds.sensitivity_text(table.iloc[:1]) == ""
+    assert ds.model_text(overall, table).endswith("+£12.0k.")
+
+
+def test_demand_text():
+    seeds = pd.DataFrame([
+        {"figure_id": fid, "figure": fid, "value": v, "unit": "people", "period": "2020",
+         "area_code": "E08000014", "document": "MPS", "section": "9.3", "page": 44}
+        for fid, v in (("day_service_clients", 648), ("day_service_clients_2022", 650),
+                       ("day_service_transitions_5yr", 28))])
+    assert ds.demand_text(ds.demand_projection(seeds, "E08000014")) == (
+        "The council's published projection is 650 clients by 2022, against 648 now, with 28 "
+        "young people expected to move from children's to adult services over the next five "
+        "years.")
+    assert ds.demand_text(ds.demand_projection(seeds, "E08000015")).startswith("No demand")

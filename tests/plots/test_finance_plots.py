@@ -146,7 +146,8 @@ def test_rate_distribution_pools_small_groups_and_draws_dp_rate():
     assert ax.get_xlabel() == "Daily rate (£ a day, 1:1 top-ups excluded)"
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["Alpha", "Beta"]                # Gamma (3 clients) is not shown
-    assert "3 clients in small groups not shown" in _source(fig)
+    assert "groups with fewer than 5 clients not shown" in _source(fig)
+    assert "3 clients" not in _source(fig)   # the hidden count is itself disclosive
     points = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in points) == 11
     assert any(line.get_xdata()[0] == 45 for line in ax.get_lines()
