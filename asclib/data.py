@@ -277,6 +277,18 @@ class Dataset:
         """True when any table (or area's rows) read so far came from the demo records."""
         return self._illustrative
 
+    def is_illustrative(self, name: str) -> bool:
+        """True when processed table ``name`` was built (wholly or partly) from demo records,
+        so a chart drawn from real published figures alone is not labelled illustrative."""
+        return bool(self._manifest_entry(name).get("illustrative", False))
+
+    def _manifest_entry(self, name: str) -> dict:
+        try:
+            return self.manifest["tables"][name]
+        except KeyError:
+            raise DataNotReadyError(
+                f"no processed table {name!r} in {self.data_dir}; run `asc prepare`") from None
+
     @property
     def inputs(self) -> list[dict]:
         """The raw files behind every table read so far: [{path, sha256}], sorted by path."""

@@ -144,8 +144,11 @@ def _tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def column_kind(column: str) -> str:
-    """How a column is formatted, from its name: "money", "share", "percent" or "other"."""
+    """How a column is formatted, from its name: "money", "share", "percent", "year" (a
+    calendar year or week number, shown without a thousands separator) or "other"."""
     lowered = column.lower()
+    if re.fullmatch(r"(.*_)?(year|week)", lowered):
+        return "year"
     if lowered.endswith("_gbp") or "_gbp_" in lowered or "£" in column:
         return "money"
     if lowered.endswith("_pct") or "%" in column:
@@ -199,6 +202,8 @@ def _cell_formatter(column: str, values: Sequence[Any]):
             return f"{value:.1%}"
         if kind == "percent":
             return f"{value:.1f}%"
+        if kind == "year" and float(value).is_integer():
+            return f"{value:.0f}"
         if all_integral:
             return f"{value:,.0f}"
         return f"{value:,.{decimals}f}"
@@ -508,6 +513,8 @@ def _excel_number_format(column: str, values: Sequence[Any]) -> str | None:
         return "0.0%"
     if kind == "percent":
         return '0.0"%"'
+    if kind == "year" and integral:
+        return "0"
     if integral:
         return "#,##0"
     return "#,##0." + "0" * _float_decimals([float(v) for v in numeric])

@@ -90,3 +90,13 @@ def test_areas_seed_and_comparators(processed):
     assert data.data_date == "2021-12-31"
     with pytest.raises(KeyError, match="unknown area code"):
         data.area_name("E08000099")
+
+
+def test_is_illustrative_tells_real_tables_from_demo_ones():
+    from asclib.data import DataNotReadyError, open_data
+
+    data = open_data()
+    assert data.is_illustrative("budget_ledger") is True
+    assert data.is_illustrative("care_home_deaths") is False
+    with pytest.raises(DataNotReadyError, match="no processed table 'nope'"):
+        data.is_illustrative("nope")

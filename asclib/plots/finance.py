@@ -185,7 +185,10 @@ def rate_distribution(placements: pd.DataFrame, *, by: str = "provider",
                       area_name: str, title: str | None = None,
                       illustrative: bool = False) -> Figure:
     """Daily rates by ``by`` ("provider" or "service"): a box (quartiles, whiskers to 1.5 IQR,
-    Tukey) and the individual rates as points, with the direct-payment rate as a line.
+    Tukey), with the direct-payment rate as a line.
+
+    Individual clients' rates are not drawn as points: points can be counted, and counting a
+    group's points would reveal the size of a group the tables suppress.
 
     Disclosure: groups with fewer than ``min_clients`` clients are not shown on their own;
     they are pooled as "Other (groups under N clients)", which is itself shown only when it
@@ -215,11 +218,6 @@ def rate_distribution(placements: pd.DataFrame, *, by: str = "provider",
                    boxprops={"facecolor": "#DCE9F5", "edgecolor": "#595959"},
                    medianprops={"color": style.PALETTE[0], "linewidth": 1.6},
                    whiskerprops={"color": "#595959"}, capprops={"color": "#595959"})
-        jitter = np.random.default_rng(0)
-        for i, g in enumerate(order, start=1):
-            values = groups[g].to_numpy()
-            ax.scatter(values, i + jitter.uniform(-0.18, 0.18, values.size), s=9,
-                       color=style.PALETTE[1], alpha=0.6, linewidths=0, zorder=3)
         ax.set_yticks(np.arange(1, len(order) + 1))
         ax.set_yticklabels(order, fontsize=8)
     if dp_rate is not None:

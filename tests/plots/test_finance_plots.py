@@ -148,8 +148,9 @@ def test_rate_distribution_pools_small_groups_and_draws_dp_rate():
     assert labels == ["Alpha", "Beta"]                # Gamma (3 clients) is not shown
     assert "groups with fewer than 5 clients not shown" in _source(fig)
     assert "3 clients" not in _source(fig)   # the hidden count is itself disclosive
+    # no client-level points: counting them would reveal group sizes the tables suppress
     points = [c for c in ax.collections if isinstance(c, PathCollection)]
-    assert sum(len(c.get_offsets()) for c in points) == 11
+    assert sum(len(c.get_offsets()) for c in points) == 0
     assert any(line.get_xdata()[0] == 45 for line in ax.get_lines()
                if line.get_linestyle() == "--")
 

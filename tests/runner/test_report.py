@@ -202,3 +202,14 @@ def test_progress_log_lines_and_live_line() -> None:
     progress.start("budget", "E08000014")
     progress.close()
     assert "\r\x1b[K[0/1 done" in live.getvalue() and "budget E08000014" in live.getvalue()
+
+
+def test_year_and_week_columns_have_no_thousands_separator():
+    from asclib.report import _cell_formatter, _excel_number_format, column_kind
+
+    assert column_kind("population_year") == "year"
+    assert column_kind("week") == "year"
+    assert column_kind("weekly_deaths") == "other"
+    assert _cell_formatter("population_year", [2020])(2020) == "2020"
+    assert _cell_formatter("deaths", [2020])(2020) == "2,020"
+    assert _excel_number_format("year", [2019, 2020]) == "0"
