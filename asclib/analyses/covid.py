@@ -194,13 +194,15 @@ def excess_summary(weekly: pd.DataFrame, weeks: Iterable[int] | None = None) -> 
 
 def excess_comparison(weekly_deaths: pd.DataFrame, area_code: str, benchmark_code: str,
                       year: int, weeks: Iterable[int] | None = None, baseline_years: int = 5,
-                      cause: str = "all_causes", basis: str | None = None) -> pd.DataFrame:
+                      cause: str = "all_causes", basis: str | None = None,
+                      place: str = "all") -> pd.DataFrame:
     """:func:`excess_summary` for the area and for its benchmark (England or region): two rows,
-    with a ``role`` column ("area" / "benchmark")."""
+    with a ``role`` column ("area" / "benchmark"). ``place`` narrows to one place of death
+    ("care_home" gives care-home excess deaths)."""
     weeks = None if weeks is None else list(weeks)
     parts = []
     for role, code in (("area", area_code), ("benchmark", benchmark_code)):
-        weekly = weekly_excess(weekly_deaths, code, year, baseline_years, cause, "all", basis)
+        weekly = weekly_excess(weekly_deaths, code, year, baseline_years, cause, place, basis)
         parts.append(excess_summary(weekly, weeks).assign(role=role))
     table = pd.concat(parts, ignore_index=True)
     return table[["role", *SUMMARY_COLUMNS]]
@@ -247,6 +249,9 @@ def covid_deaths_by_place(weekly_deaths: pd.DataFrame, area_code: str, benchmark
         raise ValueError(f"table 'weekly_deaths' has no {cause} deaths by place for area "
                          f"{area_code}" + (f" in {year}" if year is not None else ""))
     area = _place_totals(rows)
+    if benchmark_by_place is not None and not (
+            benchmark_by_place["area_code"] == benchmark_code).any():
+        benchmark_by_place = None  # the table holds England only: use weekly_deaths instead
     if benchmark_by_place is not None:
         _require_columns(benchmark_by_place, "england_deaths_by_place",
                          ["area_code", "cause", "place", "deaths"])
@@ -377,11 +382,23 @@ def outbreak_state(outbreaks: pd.DataFrame, date: Any,
     }
 
 
-def outbreak_timeline(outbreaks: pd.DataFrame, start: Any, end: Any, freq: str = "W-SUN",
-                      area_code: str | None = None) -> pd.DataFrame:
+def outbreak_timeline(outbreaks: pd.DataFrame, start: Any = None, end: Any = None,
+                      freq: str = "W-SUN", area_code: str | None = None) -> pd.DataFrame:
     """:func:`outbreak_state` at each date from ``start`` to ``end`` (pandas ``freq``,
     weekly on Sundays by default): date, homes_with_open_outbreak, resident_cases,
-    staff_cases."""
+    staff_cases. ``start`` / ``end`` default to the first declaration and the last
+    declaration or closure in the log (of ``area_code``'s rows when given)."""
+    rows = outbreaks if area_code is None else outbreaks[outbreaks["area_code"] == area_code]
+    if start is None or end is None:
+        if rows.empty:
+            raise ValueError("table 'care_home_outbreaks' has no rows"
+                             + (f" for area {area_code}" if area_code else ""))
+        declared = pd.to_datetime(rows["date_declared"])
+        closed = pd.to_datetime(rows["date_closed"])
+        start = declared.min() if start is None else start
+        if end is None:  # through the week holding the last event
+            last = max(declared.max(), closed.max() if closed.notna().any() else declared.max())
+            end = pd.Timestamp(last) + pd.offsets.Week(weekday=6)
     dates = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
     records = []
     for date in dates:
@@ -436,3 +453,234 @@ def headlines(*, excess: pd.DataFrame | None = None, by_place: pd.DataFrame | No
     if outbreaks_now is not None:
         out["homes_with_open_outbreak"] = int(outbreaks_now["homes_with_open_outbreak"])
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# monthly deaths (real ONS figures for the areas the bundled excerpt covers)
+# --------------------------------------------------------------------------------------------
+
+MONTHLY_COLUMNS = ["area_code", "area_name", "year", "month", "deaths", "baseline_mean",
+                   "expected_min", "expected_max", "excess"]
+
+
+def monthly_excess(monthly_deaths: pd.DataFrame, area_code: str, year: int,
+                   baseline_years: int = 5) -> pd.DataFrame:
+    """Monthly deaths in ``year`` against the same month of the ``baseline_years`` years before
+    (mean, lowest and highest), as :func:`weekly_excess` does for weeks. Empty when the table
+    holds no rows for the area (the bundled ONS excerpt covers a few areas only); an error when
+    it holds the area but not every year needed."""
+    _require_columns(monthly_deaths, "monthly_deaths", ["area_code", "year", "month", "deaths"])
+    rows = monthly_deaths[monthly_deaths["area_code"] == area_code]
+    if rows.empty:
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    years = list(range(year - baseline_years, year))
+    missing = [y for y in [*years, year] if y not in set(rows["year"].astype(int))]
+    if missing:
+        raise ValueError(f"table 'monthly_deaths' has no deaths for area {area_code} in "
+                         f"year(s) {', '.join(map(str, missing))} (needed for {year} against a "
+                         f"{baseline_years}-year baseline)")
+    base = rows[rows["year"].isin(years)].groupby("month")["deaths"]
+    baseline = pd.DataFrame({"baseline_mean": base.mean(), "expected_min": base.min(),
+                             "expected_max": base.max()})
+    current = (rows[rows["year"] == year].groupby("month", as_index=False)["deaths"].sum()
+               .merge(baseline, left_on="month", right_index=True, how="left"))
+    current["excess"] = current["deaths"] - current["baseline_mean"]
+    current["area_code"] = area_code
+    current["area_name"] = (str(rows["area_name"].iloc[0]) if "area_name" in rows.columns
+                            else area_code)
+    current["year"] = int(year)
+    current["month"] = current["month"].astype(int)
+    return current[MONTHLY_COLUMNS].sort_values("month").reset_index(drop=True)
+
+
+MONTHLY_SUMMARY_COLUMNS = ["role", "area_code", "area_name", "year", "months", "observed",
+                           "expected", "excess_deaths", "excess_pct", "excess_pct_lower_95",
+                           "excess_pct_upper_95", "compared_to_expected"]
+
+
+def monthly_excess_comparison(monthly_deaths: pd.DataFrame, area_code: str,
+                              benchmark_code: str, year: int,
+                              baseline_years: int = 5) -> pd.DataFrame:
+    """Excess deaths over the months of ``year`` for the area and its benchmark, from
+    :func:`monthly_excess`, with the percentage excess and its 95% interval computed as in
+    :func:`excess_summary` (Poisson limits of the observed count over the fixed expected
+    count). Empty when the table does not cover the area."""
+    parts = []
+    for role, code in (("area", area_code), ("benchmark", benchmark_code)):
+        monthly = monthly_excess(monthly_deaths, code, year, baseline_years)
+        if monthly.empty:
+            if role == "area":
+                return pd.DataFrame(columns=MONTHLY_SUMMARY_COLUMNS)
+            continue
+        renamed = monthly.rename(columns={"month": "week"})
+        row = excess_summary(renamed).iloc[0]
+        parts.append({"role": role, "area_code": code, "area_name": monthly["area_name"].iloc[0],
+                      "year": int(year), "months": row["weeks"], "observed": row["observed"],
+                      "expected": row["expected"], "excess_deaths": row["excess_deaths"],
+                      "excess_pct": row["excess_pct"],
+                      "excess_pct_lower_95": row["excess_pct_lower_95"],
+                      "excess_pct_upper_95": row["excess_pct_upper_95"],
+                      "compared_to_expected": row["compared_to_expected"]})
+    return pd.DataFrame.from_records(parts, columns=MONTHLY_SUMMARY_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------------
+# published figures and plain-English findings (numbers are never typed into the notebooks)
+# --------------------------------------------------------------------------------------------
+
+def published_figures(seed_figures: pd.DataFrame, area_code: str,
+                      figure_ids: Iterable[str]) -> dict[str, float]:
+    """The seed documents' figures among ``figure_ids`` published for ``area_code``
+    (``seed_figures`` table); an empty dict for an area the documents do not cover."""
+    _require_columns(seed_figures, "seed_figures", ["figure_id", "value", "area_code"])
+    rows = seed_figures[(seed_figures["area_code"] == area_code)
+                        & seed_figures["figure_id"].isin(list(figure_ids))]
+    return {str(k): float(v) for k, v in zip(rows["figure_id"], rows["value"], strict=True)}
+
+
+def _comparison_words(compared: str) -> str:
+    return {"Higher": "significantly higher than expected",
+            "Lower": "significantly lower than expected",
+            "Similar": "not significantly different from expected"}.get(
+        compared, "not compared with the expected number")
+
+
+def excess_sentence(comparison: pd.DataFrame, area_name: str, benchmark_name: str,
+                    period_word: str = "weeks", what: str = "deaths") -> str:
+    """One paragraph on an :func:`excess_comparison` or :func:`monthly_excess_comparison`
+    table: observed against expected, excess, percentage excess with its 95% interval."""
+    if comparison.empty:
+        return f"No {what} are available to compare for {area_name}."
+    parts = []
+    for _, row in comparison.iterrows():
+        name = area_name if row["role"] == "area" else benchmark_name
+        span = row["weeks"] if "weeks" in row.index else row["months"]
+        parts.append(
+            f"**{name}** ({period_word} {span} of {int(row['year'])}): {row['observed']:,.0f} "
+            f"{what} against {row['expected']:,.0f} expected, an excess of "
+            f"{row['excess_deaths']:+,.0f} ({row['excess_pct']:+.1f}%, 95% CI "
+            f"{row['excess_pct_lower_95']:+.1f}% to {row['excess_pct_upper_95']:+.1f}%), "
+            f"{_comparison_words(str(row['compared_to_expected']))}.")
+    return " ".join(parts)
+
+
+def monthly_coverage_note(monthly_deaths: pd.DataFrame, area_code: str, area_name: str) -> str:
+    """Which areas the monthly table covers, and whether ``area_code`` is among them."""
+    names = (monthly_deaths.drop_duplicates("area_code")["area_name"].astype(str).tolist()
+             if "area_name" in monthly_deaths.columns
+             else monthly_deaths["area_code"].astype(str).unique().tolist())
+    covered = "; ".join(names)
+    if (monthly_deaths["area_code"] == area_code).any():
+        return (f"The monthly ONS table covers {area_name} (areas held: {covered}), so the "
+                "check against real registrations below is available.")
+    return (f"The monthly ONS table bundled with the suite holds only: {covered}. It has no "
+            f"figures for {area_name}, so there is no real monthly check of excess deaths for "
+            "this council; the weekly figures above are illustrative only.")
+
+
+def places_sentence(by_place: pd.DataFrame, area_name: str, benchmark_name: str,
+                    published: dict[str, float] | None = None) -> str:
+    """Covid-19 deaths by place in words: total, care-home and hospital shares with 95% CIs and
+    significance against the benchmark, and the published shares when the seed documents give
+    them for the area (``covid_care_home_share``, ``covid_hospital_share``)."""
+    places = by_place.set_index("place")
+    total = float(places["deaths"].sum())
+    text = [f"{area_name} had {total:,.0f} Covid-19 deaths."]
+    for place, label in (("care_home", "in care homes"), ("hospital", "in hospital")):
+        row = places.loc[place]
+        verdict = {"Higher": "significantly higher than", "Lower": "significantly lower than",
+                   "Similar": "not significantly different from"}.get(
+            str(row["compared"]), "not compared with")
+        text.append(f"{row['share']:.0%} died {label} (95% CI {row['share_lower_95']:.1%} to "
+                    f"{row['share_upper_95']:.1%}), {verdict} {benchmark_name} "
+                    f"({row['benchmark_share']:.1%}).")
+    published = published or {}
+    if {"covid_care_home_share", "covid_hospital_share"} <= set(published):
+        text.append(f"The council's published figures are {published['covid_care_home_share']:.0%}"
+                    f" in care homes and {published['covid_hospital_share']:.0%} in hospital.")
+    return " ".join(text)
+
+
+def benchmark_published_note(by_place: pd.DataFrame, benchmark_name: str,
+                             published_care_home_share: float | None,
+                             published_hospital_share: float | None,
+                             document: str = "the Market Position Statement") -> str:
+    """How the benchmark shares computed here compare with the shares a document quotes, and
+    the likely reason when they differ: hospice deaths counted with hospital deaths (when
+    hospital + hospice is closer to the quoted figure than hospital alone) and truncation."""
+    if published_care_home_share is None or published_hospital_share is None:
+        return ""
+    places = by_place.set_index("place")
+    care, hospital = (float(places.loc["care_home", "benchmark_share"]),
+                      float(places.loc["hospital", "benchmark_share"]))
+    hospice = float(places.loc["hospice", "benchmark_share"])
+    text = (f"{document[:1].upper()}{document[1:]} quotes {published_care_home_share:.0%} of "
+            f"{benchmark_name}'s Covid-19 deaths in care homes and "
+            f"{published_hospital_share:.0%} in hospital; the ONS figures used here give "
+            f"{care:.1%} and {hospital:.1%}.")
+    if abs(hospital + hospice - published_hospital_share) < abs(hospital
+                                                                 - published_hospital_share):
+        text += (f" Hospital ({hospital:.1%}) plus hospice ({hospice:.1%}) deaths make "
+                 f"{hospital + hospice:.1%}, which rounds to the quoted "
+                 f"{published_hospital_share:.0%}: the document appears to count hospices with "
+                 "hospitals.")
+    if np.floor(care * 100) / 100 == published_care_home_share and round(care, 2) != round(
+            published_care_home_share, 2):
+        text += (f" The care-home figure appears truncated ({care:.1%} quoted as "
+                 f"{published_care_home_share:.0%}).")
+    return text
+
+
+def care_home_sentence(care_home_excess: pd.DataFrame, area_code: str, year: int,
+                       benchmark_code: str = ENGLAND_CODE,
+                       baseline: tuple[int, int] = (2015, 2019)) -> str:
+    """The area's care-home deaths in ``year`` against the baseline mean, its rank among the
+    councils in the table and the benchmark's percentage excess."""
+    rows = care_home_excess[care_home_excess["year"] == year]
+    area = rows[rows["area_code"] == area_code]
+    if area.empty:
+        raise ValueError(f"care-home excess table has no row for {area_code} in {year}")
+    row = area.iloc[0]
+    councils = int(rows["rank"].notna().sum())
+    text = (f"In {year}, {row['deaths']:,.0f} people died in care homes in {row['area_name']}, "
+            f"against a mean of {row['baseline_mean']:,.1f} a year in {baseline[0]}-"
+            f"{baseline[1]}: "
+            f"{row['excess']:+,.1f} deaths ({row['excess_pct']:+.1f}%), ranked "
+            f"{int(row['rank'])} of {councils} councils (1 = largest percentage excess).")
+    bench = rows[rows["area_code"] == benchmark_code]
+    if not bench.empty:
+        b = bench.iloc[0]
+        text += f" For {b['area_name']} the excess was {b['excess_pct']:+.1f}%."
+    return text
+
+
+OUTBREAK_FIGURES = {"homes_with_open_outbreak": "outbreak_homes_jan_2021",
+                    "homes_with_single_case": "outbreak_single_case_homes_jan_2021",
+                    "resident_cases": "outbreak_residents_jan_2021",
+                    "staff_cases": "outbreak_staff_jan_2021"}
+_OUTBREAK_LABELS = {"homes_with_open_outbreak": "Care homes with an open outbreak",
+                    "homes_with_single_case": "Of which: a single case so far",
+                    "resident_cases": "Resident cases in open outbreaks",
+                    "staff_cases": "Staff cases in open outbreaks"}
+
+
+def outbreak_state_table(state: dict[str, int], date: Any,
+                         published: dict[str, float] | None = None) -> pd.DataFrame:
+    """An :func:`outbreak_state` as a table (measure, date, value) with a ``published`` column
+    holding the figure the seed documents report for the same measure, when given
+    (``published`` keyed by the ``OUTBREAK_FIGURES`` ids)."""
+    published = published or {}
+    records = [{"measure": _OUTBREAK_LABELS[key], "date": pd.Timestamp(date),
+                "value": int(state[key]),
+                "published": published.get(OUTBREAK_FIGURES[key], np.nan)}
+               for key in _OUTBREAK_LABELS]
+    return pd.DataFrame.from_records(records, columns=["measure", "date", "value", "published"])
+
+
+def outbreak_sentence(state: dict[str, int], date: Any, area_name: str) -> str:
+    """The outbreak state on ``date`` in words."""
+    day = pd.Timestamp(date)
+    return (f"On {day.day} {day:%B %Y}, {state['homes_with_open_outbreak']} care homes in "
+            f"{area_name} had an open outbreak ({state['homes_with_single_case']} of them with a "
+            f"single case so far), with {state['resident_cases']} resident and "
+            f"{state['staff_cases']} staff cases.")

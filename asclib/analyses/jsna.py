@@ -245,9 +245,23 @@ def asc_measures_as_indicators(asc_measures: pd.DataFrame) -> tuple[pd.DataFrame
 # indicator summary
 # --------------------------------------------------------------------------------------------
 
+def core_area_position(domain: Any) -> int:
+    """The position of ``domain`` among :data:`CORE_AREAS` (len(CORE_AREAS) for any other).
+
+    Matching ignores case and accepts a shortened name ("Cardiovascular, stroke and kidney"
+    for "Cardiovascular, stroke and kidney disease"): either name may start the other."""
+    if domain is None or pd.isna(domain):
+        return len(CORE_AREAS)
+    text = str(domain).strip().lower()
+    for i, name in enumerate(CORE_AREAS):
+        core = name.lower()
+        if text and (core.startswith(text) or text.startswith(core)):
+            return i
+    return len(CORE_AREAS)
+
+
 def _domain_order(domain: pd.Series) -> pd.Series:
-    order = {name: i for i, name in enumerate(CORE_AREAS)}
-    return domain.map(lambda d: order.get(d, len(CORE_AREAS)))
+    return domain.map(core_area_position)
 
 
 def _compare_two_level(row: pd.Series, benchmark_value: float,
@@ -264,13 +278,17 @@ def _compare_two_level(row: pd.Series, benchmark_value: float,
 def _trend(history: pd.DataFrame, polarity: benchmark.Polarity, value_type: Any) -> str:
     """Fingertips recent trend over the latest 5 points, from counts and denominators
     (chi-square test for linear trend in a proportion, or in a rate for crude rates and
-    counts); other value types (standardised rates, life expectancy) take the file's marker."""
+    counts); other value types (standardised rates, life expectancy), and points whose counts
+    are missing or impossible (negative, or a proportion's count above its denominator), take
+    the file's marker, else "Cannot be calculated"."""
     last = history.sort_values("period_sortable").tail(5)
     counts = pd.to_numeric(last["count"], errors="coerce")
     denominators = pd.to_numeric(last["denominator"], errors="coerce")
     kind = _value_type_kind(value_type)
-    if (kind in ("proportion", "rate", "count") and len(last) >= 5
-            and counts.notna().all() and denominators.notna().all()):
+    usable = (counts.notna().all() and denominators.notna().all()
+              and bool((counts >= 0).all()) and bool((denominators > 0).all())
+              and (kind != "proportion" or bool((counts <= denominators).all())))
+    if kind in ("proportion", "rate", "count") and len(last) >= 5 and usable:
         statistic = "proportion" if kind == "proportion" else "rate"
         return _label(benchmark.recent_trend(counts.to_numpy(dtype=float),
                                              denominators.to_numpy(dtype=float), polarity,
@@ -299,6 +317,7 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
     (``asclib.benchmark.recent_trend`` on the latest 5 periods' counts and denominators up to
     the chosen period; the file's own marker when counts are absent).
 
+    ``period`` "latest" (or None) takes each indicator's latest period.
     Rows are ordered by the JSNA's core areas of concern (:data:`CORE_AREAS`), then by name.
     """
     _require_columns(indicators, "indicators",
@@ -310,6 +329,8 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
     area_rows = rows[rows["area_code"] == area_code]
     if area_rows.empty:
         raise ValueError(f"table 'indicators' has no rows for area {area_code}")
+    if period is not None and str(period).strip().lower() == "latest":
+        period = None
     if period is not None:
         chosen = area_rows[area_rows["period"].astype("string") == period]
         if chosen.empty:
@@ -605,3 +626,129 @@ def locality_table(indicators: pd.DataFrame, area_code: str, indicator_id: Any,
         })
     return (pd.DataFrame.from_records(out, columns=LOCALITY_COLUMNS)
             .sort_values(["sex", "value"]).reset_index(drop=True))
+
+
+# --------------------------------------------------------------------------------------------
+# selections and plain-English findings for the notebook (numbers never typed into Markdown)
+# --------------------------------------------------------------------------------------------
+
+def trend_selection(summary: pd.DataFrame, named: Iterable[Any] = ()) -> list[tuple[Any, str]]:
+    """(indicator_id, sex) pairs to draw trend charts for: every red-red row of ``summary``
+    first, then every row of the indicators the user names (by id, or by exact name, case
+    ignored), each once. A name or id that matches no row raises a ValueError listing the
+    indicators available."""
+    pairs: list[tuple[Any, str]] = []
+    for _, row in red_red(summary).iterrows():
+        pairs.append((row["indicator_id"], str(row["sex"])))
+    ids_as_text = summary["indicator_id"].astype(str)
+    names = summary["indicator"].astype("string").str.lower()
+    for wanted in named:
+        match = summary[(ids_as_text == str(wanted)) | (names == str(wanted).lower())]
+        if match.empty:
+            available = ", ".join(f"{i} ({n})" for i, n in
+                                  summary.drop_duplicates("indicator_id")[
+                                      ["indicator_id", "indicator"]].itertuples(index=False))
+            raise ValueError(f"trend_indicators: no indicator {wanted!r}; available: "
+                             f"{available}")
+        pairs += [(row["indicator_id"], str(row["sex"])) for _, row in match.iterrows()]
+    return list(dict.fromkeys(pairs))
+
+
+def summary_sentence(counts: dict[str, Any], area_name: str, comparators_n: int) -> str:
+    """The headline counts of :func:`headline_counts` in words."""
+    text = (f"Of the {counts['indicators_compared']} indicators that can be compared with "
+            f"England, {area_name} is significantly worse on "
+            f"{counts['significantly_worse_than_england']} and significantly better on "
+            f"{counts['significantly_better_than_england']}. ")
+    if counts["red_red"]:
+        listed = "; ".join(counts["red_red_indicators"])
+        text += (f"{counts['red_red']} indicator(s) are **red-red** (worse than England and "
+                 f"getting worse): {listed}.")
+    else:
+        text += "No indicator is red-red (worse than England and getting worse)."
+    text += (f" Quartiles are among {comparators_n} councils (the area and its comparator "
+             "group).")
+    return text
+
+
+def trend_selection_note(pairs: Sequence[tuple[Any, str]], summary: pd.DataFrame) -> str:
+    """Which trend charts follow, and why."""
+    if not pairs:
+        return ("No indicator is red-red and none was named in `trend_indicators`, so no trend "
+                "chart is drawn; name indicators (by id or name) in the parameters cell to see "
+                "their trends.")
+    names = summary.drop_duplicates("indicator_id").set_index("indicator_id")["indicator"]
+    listed = "; ".join(f"{names.get(i, i)}" + (f" ({s.lower()})" if s.lower() != "persons"
+                                                else "") for i, s in pairs)
+    return f"Trend charts follow for: {listed}."
+
+
+def locality_sentence(locality: pd.DataFrame, area_name: str, indicator_name: str) -> str:
+    """The gap between the localities with the lowest and highest values (per sex), or a
+    sentence saying the data hold no localities for the area."""
+    if locality.empty:
+        return (f"The indicator data hold no figures by locality for {area_name}, so "
+                f"inequality inside the area cannot be shown for {indicator_name.lower()}.")
+    parts = []
+    for sex, rows in locality.groupby("sex", sort=True):
+        low = rows.loc[rows["value"].idxmin()]
+        high = rows.loc[rows["value"].idxmax()]
+        overlap = low["upper_ci_95"] >= high["lower_ci_95"]
+        parts.append(
+            f"for {str(sex).lower()} it ranges from {low['value']:.1f} in {low['locality']} "
+            f"(95% CI {low['lower_ci_95']:.1f} to {low['upper_ci_95']:.1f}) to "
+            f"{high['value']:.1f} in {high['locality']} ({high['lower_ci_95']:.1f} to "
+            f"{high['upper_ci_95']:.1f}), a gap of {high['value'] - low['value']:.1f}"
+            + (" (the intervals overlap)" if overlap else
+               " (the intervals do not overlap)"))
+    period = str(locality["period"].iloc[0])
+    return (f"{indicator_name} by locality in {area_name} ({period}): " + "; ".join(parts)
+            + ".")
+
+
+ASC_SUMMARY_COLUMNS = ["indicator_id", "indicator", "period", "unit", "polarity", "value",
+                       "england_value", "quartile", "comparators_n", "comparators_min",
+                       "comparators_median", "comparators_max"]
+
+
+def asc_measures_summary(asc_measures: pd.DataFrame, area_code: str,
+                         comparator_codes: Sequence[str], period: str | None = "latest"
+                         ) -> pd.DataFrame:
+    """The real Oflog adult social care measures for the area at the latest (or a given)
+    period: value, the Oflog median of English councils (``england_value``), the area's
+    quartile among the comparators (``asclib.benchmark.quartile_position``, by polarity) and
+    the comparators' minimum, median and maximum. Oflog publishes no confidence intervals, so
+    no significance is claimed."""
+    indicators, metadata = asc_measures_as_indicators(asc_measures)
+    summary = indicator_summary(indicators, metadata, area_code, None, comparator_codes,
+                                period=period)
+    rows = indicators[indicators["area_code"].isin(list(dict.fromkeys(
+        [*comparator_codes, area_code])))]
+    stats = []
+    for _, row in summary.iterrows():
+        values = pd.to_numeric(rows.loc[(rows["indicator_id"] == row["indicator_id"])
+                                        & (rows["period"] == row["period"]), "value"],
+                               errors="coerce").dropna()
+        stats.append((values.min(), values.median(), values.max()) if len(values)
+                     else (np.nan, np.nan, np.nan))
+    summary[["comparators_min", "comparators_median", "comparators_max"]] = pd.DataFrame(
+        stats, index=summary.index, columns=["a", "b", "c"]).to_numpy()
+    return summary[ASC_SUMMARY_COLUMNS].sort_values("indicator_id").reset_index(drop=True)
+
+
+def indicator_info(metadata: pd.DataFrame, indicator_id: Any) -> dict[str, Any]:
+    """The ``indicator_metadata`` row of one indicator as a dict (indicator_name, domain,
+    polarity, unit, value_type, multiplier); a ValueError listing the ids held when unknown."""
+    rows = metadata[metadata["indicator_id"].astype(str) == str(indicator_id)]
+    if rows.empty:
+        held = ", ".join(map(str, metadata["indicator_id"]))
+        raise ValueError(f"table 'indicator_metadata' has no indicator {indicator_id!r}; "
+                         f"indicators held: {held}")
+    return rows.iloc[0].to_dict()
+
+
+def manifest_headlines(summary: pd.DataFrame) -> dict[str, Any]:
+    """:func:`headline_counts` ready for the run manifest: the red-red names joined by "; "
+    (a single text value) instead of a list."""
+    counts = headline_counts(summary)
+    return {**counts, "red_red_indicators": "; ".join(counts["red_red_indicators"])}

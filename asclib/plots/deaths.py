@@ -18,12 +18,19 @@ from asclib.plots import style
 
 def weekly_deaths_chart(weekly: pd.DataFrame, *, area_name: str, source: str,
                         title: str | None = None, cause_label: str = "all causes",
-                        illustrative: bool = False) -> Figure:
+                        illustrative: bool = False, period: str = "week",
+                        baseline_years: int | None = None) -> Figure:
     """Weekly deaths (from :func:`asclib.analyses.covid.weekly_excess`) against the mean of the
-    same week in the baseline years, with the baseline's range shaded."""
-    table = weekly.sort_values("week")
+    same week in the baseline years, with the baseline's range shaded. ``period="month"``
+    draws a :func:`asclib.analyses.covid.monthly_excess` table the same way (pass
+    ``baseline_years``: the monthly table does not record it)."""
+    table = weekly.sort_values(period).rename(columns={period: "week"})
     year = int(table["year"].iloc[0])
-    n_years = int(table["baseline_years_used"].max()) if len(table) else 0
+    if baseline_years is not None:
+        n_years = int(baseline_years)
+    else:
+        n_years = int(table["baseline_years_used"].max()) if len(table) else 0
+    unit = "week" if period == "week" else period
     fig, ax = style.new_figure()
     ax.fill_between(table["week"], table["expected_min"].astype(float),
                     table["expected_max"].astype(float), color=style.MUTED, alpha=0.35,
@@ -36,8 +43,10 @@ def weekly_deaths_chart(weekly: pd.DataFrame, *, area_name: str, source: str,
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, frameon=False)
     return style.finish(
-        fig, ax, title=title or f"Weekly deaths ({cause_label}), {area_name}, {year}",
-        source=source, xlabel="Week number", ylabel="Deaths per week", illustrative=illustrative)
+        fig, ax, title=title or f"{unit.capitalize()}ly deaths ({cause_label}), {area_name}, "
+                                f"{year}",
+        source=source, xlabel=f"{unit.capitalize()} number", ylabel=f"Deaths per {unit}",
+        illustrative=illustrative)
 
 
 def place_of_death_chart(by_place: pd.DataFrame, *, area_name: str, benchmark_name: str,

@@ -122,13 +122,17 @@ def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
 
 def trend_chart(trend_table: pd.DataFrame, *, source: str, indicator_id: object | None = None,
                 title: str | None = None, ylabel: str | None = None,
-                benchmark_name: str = "England", illustrative: bool = False) -> Figure:
+                benchmark_name: str = "England", illustrative: bool = False,
+                sex: str | None = None) -> Figure:
     """One indicator over time from :func:`asclib.analyses.jsna.trend_table`: the area's value
     with its 95% confidence band, points coloured by significance against the benchmark, and
-    the benchmark's line."""
+    the benchmark's line. ``indicator_id`` and ``sex`` pick one series from a table holding
+    several (the sex is named in the title unless it is "Persons")."""
     table = trend_table
     if indicator_id is not None:
         table = table[table["indicator_id"] == indicator_id]
+    if sex is not None:
+        table = table[table["sex"].astype(str) == sex]
     if table.empty:
         raise ValueError("trend_chart: no rows to draw")
     table = table.sort_values("period_sortable")
@@ -152,8 +156,10 @@ def trend_chart(trend_table: pd.DataFrame, *, source: str, indicator_id: object 
     ax.legend(fontsize=8, frameon=False)
     unit = first.get("unit")
     unit_text = "" if unit is None or pd.isna(unit) or str(unit) == "" else f" ({unit})"
+    sex_text = ("" if sex is None or str(sex).lower() in {"persons", ""}
+                else f" ({str(sex).lower()})")
     return style.finish(
-        fig, ax, title=title or f"{first['indicator']}: {first['area_name']} over time",
+        fig, ax, title=title or f"{first['indicator']}{sex_text}: {first['area_name']} over time",
         source=source, xlabel="Period", ylabel=ylabel or f"Value{unit_text}",
         illustrative=illustrative)
 
@@ -178,10 +184,13 @@ def locality_chart(locality_table: pd.DataFrame, *, area_name: str, source: str,
             edgecolor="#595959", linewidth=0.5)
     ax.errorbar(values, y, xerr=np.nan_to_num(errors), fmt="none", ecolor="#000000",
                 capsize=3, linewidth=0.8)
-    area_values = table["area_value"].dropna().unique()
-    for area_value in area_values:
-        ax.axvline(float(area_value), color=style.BENCHMARK, linestyle="--", linewidth=1.2,
-                   label=f"{area_name}: {_format_value(float(area_value))}")
+    area_lines = table.dropna(subset=["area_value"]).drop_duplicates(["sex", "area_value"])
+    several = area_lines["sex"].nunique() > 1
+    for number, (_, line) in enumerate(area_lines.iterrows()):
+        who = f"{area_name} ({str(line['sex']).lower()})" if several else area_name
+        ax.axvline(float(line["area_value"]), color=style.BENCHMARK,
+                   linestyle=("--", ":", "-.")[number % 3], linewidth=1.2,
+                   label=f"{who}: {_format_value(float(line['area_value']))}")
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=8)
     handles = [Patch(color=style.SIGNIFICANCE_COLOURS[o], label=f"{o} than {area_name}"

@@ -241,3 +241,113 @@ def test_outbreak_state_for_one_area(outbreaks):
     both = pd.concat([outbreaks, other], ignore_index=True)
     assert covid.outbreak_state(both, "2021-01-31")["homes_with_open_outbreak"] == 4
     assert covid.outbreak_state(both, "2021-01-31", area_code=AREA)["resident_cases"] == 11
+
+
+def _monthly_rows(area_code: str, area_name: str, scale: float = 1.0) -> list[dict]:
+    rows = []
+    for year in range(2015, 2021):
+        for month, deaths in ((1, 100.0), (2, 80.0)):
+            value = deaths + (year - 2017) * 10 if year < 2020 else deaths * 1.5
+            rows.append({"area_code": area_code, "area_name": area_name, "year": year,
+                         "month": month, "deaths": value * scale})
+    return rows
+
+
+def test_monthly_excess_and_comparison():
+    monthly = pd.DataFrame(_monthly_rows(AREA, "Sefton") + _monthly_rows(ENGLAND, "England",
+                                                                          100))
+    table = covid.monthly_excess(monthly, AREA, 2020)
+    # baseline Jan: 80, 90, 100, 110, 120 -> mean 100, range 80-120; 2020 Jan = 150
+    assert table.loc[0, ["deaths", "baseline_mean", "expected_min", "expected_max",
+                         "excess"]].tolist() == [150.0, 100.0, 80.0, 120.0, 50.0]
+    comparison = covid.monthly_excess_comparison(monthly, AREA, ENGLAND, 2020)
+    area = comparison.iloc[0]
+    assert (area["role"], area["months"], area["observed"], area["expected"]) == (
+        "area", "1-2", 270.0, 180.0)
+    assert area["excess_pct"] == pytest.approx(50.0)
+    assert area["excess_pct_lower_95"] > 0 and area["compared_to_expected"] == "Higher"
+    assert comparison.iloc[1]["observed"] == 27000.0
+    assert covid.monthly_excess_comparison(monthly, "E08000012", ENGLAND, 2020).empty
+    with pytest.raises(ValueError, match="no deaths for area E08000014 in year\\(s\\) 2014"):
+        covid.monthly_excess(monthly, AREA, 2019, baseline_years=5)
+
+
+def test_monthly_coverage_note():
+    monthly = pd.DataFrame(_monthly_rows(AREA, "Sefton"))
+    assert "covers Sefton" in covid.monthly_coverage_note(monthly, AREA, "Sefton")
+    note = covid.monthly_coverage_note(monthly, "E06000001", "Hartlepool")
+    assert "holds only: Sefton" in note and "no figures for Hartlepool" in note
+
+
+def test_care_home_excess_by_place(weekly_deaths):
+    rows = weekly_deaths[weekly_deaths["cause"] == "all_causes"].copy()
+    rows["place"] = "care_home"
+    table = covid.excess_comparison(pd.concat([weekly_deaths, rows]), AREA, ENGLAND, 2020,
+                                    place="care_home")
+    assert table.loc[0, "observed"] == 335.0 and table.loc[1, "observed"] == 33500.0
+
+
+def test_excess_sentence(weekly_deaths):
+    comparison = covid.excess_comparison(weekly_deaths, AREA, ENGLAND, 2020)
+    text = covid.excess_sentence(comparison, "Sefton", "England")
+    assert text.startswith("**Sefton** (weeks 1-3 of 2020): 335 deaths against 260 expected, "
+                           "an excess of +75 (+28.8%, 95% CI")
+    assert "**England**" in text
+
+
+def test_places_sentence_and_benchmark_note(weekly_deaths):
+    england = pd.DataFrame({"area_code": ENGLAND, "period": "2020 weeks 1-39",
+                            "cause": "covid19", "place": list(PLACES_ENGLAND),
+                            "deaths": list(PLACES_ENGLAND.values())})
+    by_place = covid.covid_deaths_by_place(weekly_deaths, AREA, ENGLAND,
+                                           benchmark_by_place=england)
+    text = covid.places_sentence(by_place, "Sefton", "England",
+                                 {"covid_care_home_share": 0.18, "covid_hospital_share": 0.75})
+    assert text.startswith("Sefton had 100 Covid-19 deaths. 18% died in care homes")
+    assert "The council's published figures are 18% in care homes and 75% in hospital." in text
+    note = covid.benchmark_published_note(by_place, "England", 0.29, 0.65)
+    assert "give 29.7% and 63.3%" in note
+    assert "plus hospice (1.5%) deaths make 64.8%" in note
+    assert "29.7% quoted as 29%" in note
+    assert covid.benchmark_published_note(by_place, "England", None, None) == ""
+
+
+# the real ONS England figures for 2020 weeks 1-39 (Covid-19 deaths by place of occurrence)
+PLACES_ENGLAND = {"care_home": 14888, "hospital": 31784, "home": 2378, "hospice": 741,
+                  "other_communal": 211, "elsewhere": 193}
+
+
+def test_region_benchmark_falls_back_to_weekly_table(weekly_deaths):
+    england = pd.DataFrame({"area_code": ENGLAND, "period": "2020", "cause": "covid19",
+                            "place": ["care_home"], "deaths": [1.0]})
+    by_place = covid.covid_deaths_by_place(weekly_deaths, AREA, ENGLAND, year=2020,
+                                           benchmark_by_place=england.assign(area_code="X"))
+    assert by_place.set_index("place").loc["care_home", "benchmark_share"] == pytest.approx(0.29)
+
+
+def test_care_home_sentence():
+    table = covid.care_home_excess_by_year(_care_home_table(), [AREA, NEIGHBOUR, ENGLAND])
+    text = covid.care_home_sentence(table, AREA, 2020)
+    assert "In 2020, 946 people died in care homes in Sefton" in text
+    assert "against a mean of 711.8 a year in 2015-2019: +234.2 deaths" in text
+
+
+def test_outbreak_state_table_sentence_and_default_timeline(outbreaks):
+    state = covid.outbreak_state(outbreaks, "2021-01-31")
+    table = covid.outbreak_state_table(state, "2021-01-31", {"outbreak_homes_jan_2021": 2.0})
+    assert table["value"].tolist() == [2, 1, 11, 4]
+    assert table.loc[0, "published"] == 2.0 and table["published"].isna().sum() == 3
+    assert covid.outbreak_sentence(state, "2021-01-31", "Sefton") == (
+        "On 31 January 2021, 2 care homes in Sefton had an open outbreak (1 of them with a "
+        "single case so far), with 11 resident and 4 staff cases.")
+    timeline = covid.outbreak_timeline(outbreaks)
+    assert timeline["date"].iloc[0] == pd.Timestamp("2021-01-10")
+    assert timeline["date"].iloc[-1] == pd.Timestamp("2021-02-14")
+
+
+def test_published_figures_only_for_the_area():
+    seeds = pd.DataFrame({"figure_id": ["covid_care_home_share", "other"], "value": [0.18, 1.0],
+                          "area_code": AREA})
+    assert covid.published_figures(seeds, AREA, ["covid_care_home_share"]) == {
+        "covid_care_home_share": 0.18}
+    assert covid.published_figures(seeds, NEIGHBOUR, ["covid_care_home_share"]) == {}

@@ -253,3 +253,81 @@ def test_fill_missing_cis_wilson_for_proportions(metadata):
     le = pd.DataFrame([_row(4, "Healthy life expectancy", AREA, 2019, 60.0, count=10,
                             denominator=100)], columns=INDICATOR_COLUMNS)
     assert jsna.fill_missing_cis(le, metadata).iloc[0]["ci_source"] == "not available"
+
+
+def test_core_area_matches_shortened_domain_names():
+    assert jsna.core_area_position("Cardiovascular, stroke and kidney") == 1
+    assert jsna.core_area_position("older age") == 2
+    assert jsna.core_area_position("Life expectancy") == len(jsna.CORE_AREAS)
+    assert jsna.core_area_position(None) == len(jsna.CORE_AREAS)
+
+
+def test_latest_is_the_default_period(indicators, metadata, summary):
+    latest = jsna.indicator_summary(indicators, metadata, AREA, REGION, COMPARATORS,
+                                    period="latest")
+    pd.testing.assert_frame_equal(latest, summary)
+
+
+def test_impossible_counts_give_no_computed_trend(indicators, metadata):
+    broken = indicators.copy()
+    dementia_area = (broken["indicator_id"] == 2) & (broken["area_code"] == AREA)
+    broken.loc[dementia_area, "count"] = 5000.0   # above the denominator of 1000
+    summary = jsna.indicator_summary(broken, metadata, AREA, REGION, COMPARATORS)
+    assert summary.set_index("indicator_id").loc[2, "recent_trend"] == jsna.CANNOT_CALCULATE
+
+
+def test_trend_selection_red_red_first_then_named(summary):
+    # indicator 1 is red-red (worse than England, rising and low is good)
+    assert jsna.trend_selection(summary) == [(1, "Persons")]
+    assert jsna.trend_selection(summary, ["dementia diagnosis rate", 1]) == [
+        (1, "Persons"), (2, "Persons")]
+    with pytest.raises(ValueError, match="no indicator 'nonsense'.*2 \\(Dementia"):
+        jsna.trend_selection(summary, ["nonsense"])
+
+
+def test_summary_and_trend_sentences(summary):
+    counts = jsna.headline_counts(summary)
+    text = jsna.summary_sentence(counts, "Sefton", 5)
+    assert text.startswith(f"Of the {counts['indicators_compared']} indicators")
+    assert "1 indicator(s) are **red-red**" in text and "Alcohol-related admissions" in text
+    assert "among 5 councils" in text
+    assert "Alcohol-related admissions" in jsna.trend_selection_note([(1, "Persons")], summary)
+    assert jsna.trend_selection_note([], summary).startswith("No indicator is red-red")
+
+
+def test_locality_sentence(indicators, metadata):
+    locality = jsna.locality_table(indicators, AREA, 4, metadata=metadata)
+    text = jsna.locality_sentence(locality, "Sefton", "Healthy life expectancy")
+    assert "from 49.8 in Bootle (95% CI 46.1 to 53.5) to 68.3 in Formby" in text
+    assert "a gap of 18.5 (the intervals do not overlap)" in text
+    empty = jsna.locality_table(indicators, "E08000015", 4, metadata=metadata)
+    assert "hold no figures by locality for Wirral" in jsna.locality_sentence(
+        empty, "Wirral", "Healthy life expectancy")
+
+
+def test_asc_measures_summary_quartiles_among_comparators():
+    rows = []
+    for code, value in zip([AREA, *COMPARATORS], (8.0, 6.0, 7.0, 9.0, 10.0), strict=True):
+        rows.append({"period": "2022/23", "area_code": code, "area_name": code,
+                     "measure_code": "ASC1", "measure": "ASC Carer Quality of Life",
+                     "value": value, "median": 7.5, "mads_from_median": 0.0,
+                     "polarity": "high_is_good"})
+        rows.append({"period": "2021/22", "area_code": code, "area_name": code,
+                     "measure_code": "ASC1", "measure": "ASC Carer Quality of Life",
+                     "value": 1.0, "median": 7.5, "mads_from_median": 0.0,
+                     "polarity": "high_is_good"})
+    table = jsna.asc_measures_summary(pd.DataFrame(rows), AREA, COMPARATORS)
+    row = table.iloc[0]
+    assert (row["period"], row["value"], row["england_value"]) == ("2022/23", 8.0, 7.5)
+    assert row["comparators_n"] == 5
+    assert (row["comparators_min"], row["comparators_median"], row["comparators_max"]) == (
+        6.0, 8.0, 10.0)
+    assert row["quartile"] == "3rd quartile"
+
+
+def test_indicator_info_and_manifest_headlines(metadata, summary):
+    assert jsna.indicator_info(metadata, "4")["unit"] == "years"
+    with pytest.raises(ValueError, match="no indicator 99"):
+        jsna.indicator_info(metadata, 99)
+    headlines = jsna.manifest_headlines(summary)
+    assert headlines["red_red_indicators"] == "Alcohol-related admissions"

@@ -183,3 +183,39 @@ def test_outbreak_timeline_chart():
     assert [line.get_label() for line in bottom.lines if not line.get_label().startswith("_")] \
         == ["Resident cases", "Staff cases"]
     assert any("ILLUSTRATIVE" in t for t in _texts(fig))
+
+
+def test_trend_chart_picks_one_sex():
+    table = pd.concat([_trend_table().assign(sex="Male"),
+                       _trend_table().assign(sex="Female", value=lambda t: t["value"] + 100)])
+    fig = indicators.trend_chart(table, source="OHID", sex="Female")
+    ax = fig.axes[0]
+    assert "(female)" in _title(fig)
+    area_line = [line for line in ax.lines if line.get_linestyle() == "-"][0]
+    assert min(area_line.get_ydata()) >= 100
+
+
+def test_locality_chart_one_area_line_per_sex():
+    table = pd.DataFrame({
+        "indicator_id": 4, "indicator": "Healthy life expectancy", "sex": ["Male", "Female"],
+        "age": "All ages", "period": "2019", "locality_code": ["L1", "L1"],
+        "locality": ["Bootle", "Bootle"], "value": [49.8, 52.4], "lower_ci_95": [46.1, 48.0],
+        "upper_ci_95": [53.5, 56.0], "count": np.nan, "denominator": np.nan,
+        "area_value": [61.3, 61.6], "compared_to_area": ["Worse", "Worse"]})
+    fig = indicators.locality_chart(table, area_name="Sefton", source="OHID")
+    labels = [line.get_label() for line in fig.axes[0].lines
+              if not line.get_label().startswith("_")]   # error-bar lines carry no label
+    assert labels == ["Sefton (male): 61.3", "Sefton (female): 61.6"]
+
+
+def test_monthly_deaths_chart():
+    monthly = pd.DataFrame({"area_code": "E08000014", "area_name": "Sefton", "year": 2020,
+                            "month": [1, 2], "deaths": [150.0, 120.0],
+                            "baseline_mean": [100.0, 80.0], "expected_min": [80.0, 60.0],
+                            "expected_max": [120.0, 100.0], "excess": [50.0, 40.0]})
+    fig = deaths.weekly_deaths_chart(monthly, area_name="Sefton", source="ONS",
+                                     period="month", baseline_years=5)
+    ax = fig.axes[0]
+    assert _title(fig) == "Monthly deaths (all causes), Sefton, 2020"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Month number", "Deaths per month")
+    assert [line.get_label() for line in ax.lines] == ["Mean of the 5 previous years", "2020"]

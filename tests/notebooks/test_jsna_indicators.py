@@ -1,0 +1,74 @@
+"""jsna_indicators.ipynb through `asc run` for Sefton and Wirral (the `manifests` fixture).
+
+On the bundled (illustrative) Fingertips export Sefton has 18 indicator rows compared with
+England, 8 significantly worse, none better, and one red-red indicator (NHS Health Checks,
+worse than England and decreasing); healthy life expectancy by locality reproduces the JSNA's
+Bootle / Formby example (men 49.8 / 68.3 years). Wirral has no locality figures.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+NAME = "jsna_indicators"
+SEFTON, WIRRAL = "E08000014", "E08000015"
+HEADLINES = ("indicators_compared", "significantly_worse_than_england",
+             "significantly_better_than_england", "red_red")
+SHEETS = {"indicator_summary", "red_red", "spine_chart", "asc_measures"}
+
+
+def _entry(manifests: dict, area: str) -> dict:
+    return manifests[area]["notebooks"][NAME]
+
+
+@pytest.mark.parametrize("area", [SEFTON, WIRRAL])
+def test_runs_for_both_councils_with_every_headline(manifests, area):
+    entry = _entry(manifests, area)
+    assert entry["status"] == "ok", entry.get("error")
+    assert set(HEADLINES) <= set(entry["headlines"])
+    assert all(isinstance(entry["headlines"][key], int) for key in HEADLINES)
+    assert entry["illustrative"] is True   # the Fingertips export is demo data
+
+
+def test_sefton_headlines_on_the_bundled_data(manifests):
+    heads = _entry(manifests, SEFTON)["headlines"]
+    assert heads["indicators_compared"] == 18
+    assert heads["significantly_worse_than_england"] == 8
+    assert heads["significantly_better_than_england"] == 0
+    assert heads["red_red"] == 1
+    assert "NHS Health check" in heads["red_red_indicators"]
+
+
+def test_the_two_councils_differ(manifests):
+    sefton, wirral = (_entry(manifests, a)["headlines"] for a in (SEFTON, WIRRAL))
+    assert (sefton["significantly_worse_than_england"], sefton["red_red"]) != (
+        wirral["significantly_worse_than_england"], wirral["red_red"])
+
+
+def _rows(workbook, sheet: str) -> list[tuple]:
+    return list(workbook[sheet].iter_rows(values_only=True))
+
+
+def test_sefton_workbook_has_trends_and_the_bootle_formby_gap(suite_run):
+    workbook = openpyxl.load_workbook(suite_run / SEFTON / f"{NAME}.xlsx", read_only=True)
+    assert set(workbook.sheetnames) >= SHEETS | {"trends", "localities"}
+    rows = _rows(workbook, "localities")
+    header = next(i for i, r in enumerate(rows) if r and r[0] == "Indicator id")
+    columns = rows[header]
+    men = {r[columns.index("Locality")]: r[columns.index("Value")] for r in rows[header + 1:]
+           if r[columns.index("Sex")] == "Male"}
+    assert men["Bootle"] == pytest.approx(49.8, abs=0.05)
+    assert men["Formby"] == pytest.approx(68.3, abs=0.05)
+
+
+def test_wirral_workbook_has_no_locality_sheet(suite_run):
+    workbook = openpyxl.load_workbook(suite_run / WIRRAL / f"{NAME}.xlsx", read_only=True)
+    assert set(workbook.sheetnames) >= SHEETS
+    assert "localities" not in workbook.sheetnames
+
+
+def test_report_html_has_no_code(suite_run):
+    html = (suite_run / SEFTON / f"{NAME}.html").read_text(encoding="utf-8")
+    assert "Spine chart by core area of concern" in html
+    assert "jsna.indicator_summary(" not in html
