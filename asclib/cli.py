@@ -291,13 +291,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             _print_problems("run", problems)
             print("asc run: nothing was run; fix the data and try again", file=sys.stderr)
             return EXIT_BAD_INPUT
-        from asclib.prepare import prepare
+        from asclib.prepare import is_up_to_date, prepare
 
-        try:
-            prepare(raw_dir, processed, areas=areas)
-        except InputDataError as exc:
-            _print_problems("run", exc.problems)
-            return EXIT_BAD_INPUT
+        # Prepare every council's files, not only this run's areas: the processed folder is
+        # shared with JupyterLab and other runs, and must not shrink to the areas of one run.
+        if not is_up_to_date(raw_dir, processed):
+            try:
+                prepare(raw_dir, processed)
+            except InputDataError as exc:
+                _print_problems("run", exc.problems)
+                return EXIT_BAD_INPUT
     elif not processed.is_dir():
         raise UsageError(f"processed data folder not found: {processed} (run `asc prepare`)")
     check_areas(areas, processed / "local_authorities.csv")

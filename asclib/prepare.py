@@ -122,6 +122,26 @@ def plan_sources(raw_dir: str | Path, areas: Sequence[str] | None = None
     return sources, problems
 
 
+def is_up_to_date(raw_dir: str | Path, processed_dir: str | Path) -> bool:
+    """True when ``processed_dir`` was prepared from exactly the raw files ``prepare`` would
+    read now (same paths, same SHA-256), so preparing again would write the same tables."""
+    manifest_path = Path(processed_dir) / MANIFEST
+    if not manifest_path.exists():
+        return False
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    recorded = {(source["path"], source["sha256"])
+                for entry in manifest.get("tables", {}).values()
+                for source in entry.get("sources", [])}
+    sources, problems = plan_sources(raw_dir, None)
+    if problems:
+        return False
+    current = {(display_path(source.path), sha256_file(source.path)) for source in sources}
+    return current == recorded
+
+
 def _load_all(raw_dir: str | Path, areas: Sequence[str] | None
               ) -> tuple[list[tuple[Source, pd.DataFrame]], list[DataProblem]]:
     sources, problems = plan_sources(raw_dir, areas)

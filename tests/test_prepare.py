@@ -118,3 +118,17 @@ def test_validate_lists_every_problem(raw):
     messages = [str(p) for p in problems]
     assert any("seed_figures.csv" in m and "file not found" in m for m in messages)
     assert any("weekly_deaths_la.csv" in m and "row 2" in m and "'many'" in m for m in messages)
+
+
+def test_up_to_date_only_when_every_raw_file_is_unchanged(raw, tmp_path):
+    from asclib.prepare import is_up_to_date
+
+    processed = tmp_path / "p"
+    assert not is_up_to_date(raw, processed)          # nothing prepared yet
+    prepare(raw, processed, areas=[SEFTON])
+    assert not is_up_to_date(raw, processed)          # other councils' files not prepared
+    prepare(raw, processed)
+    assert is_up_to_date(raw, processed)
+    seeds = raw / "published" / "seed_figures.csv"
+    seeds.write_text(seeds.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not is_up_to_date(raw, processed)          # a raw file changed

@@ -30,7 +30,11 @@ def fake_prepare(monkeypatch) -> types.ModuleType:
             raise InputDataError(module.problems)
         return {"tables": {"a": {}, "b": {}}}
 
-    module.validate, module.prepare = validate, prepare
+    def is_up_to_date(raw_dir, processed_dir):
+        module.calls.append(("is_up_to_date", Path(raw_dir), Path(processed_dir)))
+        return False
+
+    module.validate, module.prepare, module.is_up_to_date = validate, prepare, is_up_to_date
     monkeypatch.setitem(sys.modules, "asclib.prepare", module)
     return module
 
@@ -89,7 +93,10 @@ def test_run_prepares_into_out_when_data_is_not_the_bundled_folder(
         ]
     )
     assert code == 0
-    assert fake_prepare.calls[1] == ("prepare", tmp_path, out / ".processed", ["E08000014"])
+    # validation covers this run's areas; preparation covers every council, so the shared
+    # processed folder never shrinks to one run's areas
+    assert fake_prepare.calls[0] == ("validate", tmp_path, ["E08000014"])
+    assert fake_prepare.calls[-1] == ("prepare", tmp_path, out / ".processed", None)
     assert seen["areas"] == ["E08000014"]  # the notebook's default area
     assert seen["data_dir"] == out / ".processed"
     assert (seen["period"], seen["comparator_group"], seen["jobs"]) == ("2021/22", "region", 2)
