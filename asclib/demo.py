@@ -210,9 +210,12 @@ def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object
 
 
 def _fmt(value: float, digits: int = 6) -> str:
+    """A number as CSV text with at most ``digits`` decimals and no trailing decimal zeros
+    (whole numbers keep their zeros: 406000 stays 406000)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --------------------------------------------------------------------------- budget ledger
@@ -740,16 +743,25 @@ def _indicator_rows(ind: Indicator, sex: str, england: np.ndarray, council_codes
         lower95[code], upper95[code] = _limits(*args, 0.95, ses.get(code))
         lower998[code], upper998[code] = _limits(*args, 0.998, ses.get(code))
     rows: list[list[object]] = []
+    # Fingertips publishes the recent-trend marker on each area's latest row; computed here
+    # with the same chi-square test for trend the analyses use, on the crude counts.
+    from asclib.benchmark import recent_trend
+
+    statistic = "proportion" if ind.value_type == "proportion" else "rate"
+    trend_marker = {code: str(recent_trend(counts[code][-5:], denoms[code][-5:], ind.polarity,
+                                           statistic=statistic))
+                    for code in counts if n_periods >= 5}
 
     def emit(code: str, name: str, area_type: str, parent: str, parent_name: str,
              period_index: int, value: float, lo: float, hi: float, lo8: float, hi8: float,
              count: float | None, denom: float | None, vs_england: str, vs_region: str) -> None:
+        trend = trend_marker.get(code, "") if period_index == n_periods - 1 else ""
         rows.append([ind.indicator_id, ind.name, parent, parent_name, code, name, area_type,
                      sex, ind.age, "", "", ind.periods[period_index], _fmt(value),
                      _fmt(lo), _fmt(hi), _fmt(lo8), _fmt(hi8),
                      "" if count is None else _fmt(count, 0),
                      "" if denom is None else _fmt(denom, 0),
-                     ILLUSTRATIVE_NOTE, "", vs_england, vs_region,
+                     ILLUSTRATIVE_NOTE, trend, vs_england, vs_region,
                      _period_sortable(ind.periods[period_index]), "", ""])
 
     eng = values[ENGLAND]

@@ -169,3 +169,17 @@ def test_fingertips_layout_and_sefton_pattern(generated):
     assert localities.loc[("Bootle", "Male"), "value"] == 49.8
     assert localities.loc[("Formby", "Male"), "value"] == 68.3
     assert (data["value_note"].str.contains("ILLUSTRATIVE")).all()
+    # every published value is its count over its denominator (whole numbers keep their zeros)
+    counted = data.merge(meta[["indicator_id", "value_type", "multiplier"]], on="indicator_id")
+    counted = counted[counted["count"].notna() & counted["denominator"].notna()]
+    proportions = counted[counted["value_type"] == "Proportion"]
+    assert (proportions["count"] <= proportions["denominator"]).all()
+    assert counted["value"].to_numpy() == pytest.approx(
+        (counted["count"] / counted["denominator"] * counted["multiplier"]).to_numpy(), rel=1e-5)
+
+
+def test_numbers_keep_the_zeros_of_whole_numbers():
+    assert demo._fmt(406000.0, 0) == "406000"
+    assert demo._fmt(12.5000, 6) == "12.5"
+    assert demo._fmt(3.0, 2) == "3"
+    assert demo._fmt(float("nan")) == ""

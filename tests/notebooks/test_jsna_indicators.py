@@ -37,7 +37,7 @@ def test_sefton_headlines_on_the_bundled_data(manifests):
     assert heads["significantly_worse_than_england"] == 8
     assert heads["significantly_better_than_england"] == 0
     assert heads["red_red"] == 1
-    assert "NHS Health check" in heads["red_red_indicators"]
+    assert "intentional self-harm" in heads["red_red_indicators"]
 
 
 def test_the_two_councils_differ(manifests):
