@@ -35,10 +35,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import nbformat
-import papermill
-
 from asclib import __version__, report
+
+# papermill and nbformat are imported where used (through _notebook_libraries): they take
+# over a second to import, and a kernel started first boots meanwhile.
+
+
+def _notebook_libraries() -> tuple[Any, Any]:
+    """``(papermill, nbformat)``, imported on first use so that a kernel started first boots
+    while they load."""
+    import nbformat
+    import papermill
+
+    return papermill, nbformat
+
 
 MANIFEST_NAME = "manifest.json"
 FAILED_DIR = "failed"
@@ -127,8 +137,51 @@ def _iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+def _simple_parameter_defaults(notebook: str | Path) -> dict[str, Any] | None:
+    """The ``parameters`` cell's defaults when every line is ``name = literal  # comment``.
+
+    None when the cell holds anything else (papermill's own parser then decides). Avoids
+    importing papermill just to read a notebook's defaults.
+    """
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return None
+    tagged = [
+        c for c in cells if "parameters" in ((c.get("metadata") or {}).get("tags") or [])
+    ]
+    if not tagged:
+        return {}
+    source = tagged[0].get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    defaults: dict[str, Any] = {}
+    for statement in tree.body:
+        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+            return None
+        target = statement.targets[0]
+        if not isinstance(target, ast.Name):
+            return None
+        raw = ast.get_source_segment(source, statement.value)
+        if raw is None or "#" in raw:
+            return None
+        try:
+            defaults[target.id] = ast.literal_eval(raw)
+        except (TypeError, ValueError, SyntaxError):
+            return None
+    return defaults
+
+
 def notebook_defaults(notebook: str | Path) -> dict[str, Any]:
     """The default values of a notebook's ``parameters`` cell (``{}`` when it has none)."""
+    simple = _simple_parameter_defaults(notebook)
+    if simple is not None:
+        return simple
+    papermill, _ = _notebook_libraries()
+
     inspected = papermill.inspect_notebook(str(notebook))
     defaults: dict[str, Any] = {}
     for name, info in inspected.items():
@@ -184,6 +237,7 @@ def _git_commit() -> str | None:
 
 def describe_error(exc: BaseException, timeout: float | None = None) -> str:
     """One readable line (or a few) saying why a notebook failed."""
+    papermill, _ = _notebook_libraries()
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     if isinstance(exc, papermill.PapermillExecutionError):
@@ -215,6 +269,8 @@ def _temporary_sibling(path: Path) -> Path:
 
 
 def _write_notebook_atomic(nb: Any, path: Path) -> None:
+    _, nbformat = _notebook_libraries()
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temporary_sibling(path)
     try:
@@ -241,6 +297,8 @@ def _write_json_atomic(payload: Any, path: Path) -> None:
 
 
 def _error_cell(message: str) -> Any:
+    _, nbformat = _notebook_libraries()
+
     return nbformat.v4.new_markdown_cell(
         '<span style="color:red;font-size:1.3em">**asc run: this notebook failed.**</span>\n\n'
         f"```\n{message}\n```",
@@ -252,26 +310,93 @@ def _error_cell(message: str) -> Any:
 
 #: Modules imported (silently) in a pre-started kernel while the previous notebook runs. The
 #: notebook still gets a fresh kernel process of its own; it just finds these already imported.
+#: The modules the notebook itself imports (its ``import`` statements) are added per notebook,
+#: so a notebook that does not need, say, scipy.stats does not wait for it.
 WARM_UP_MODULES = (
     "numpy",
     "pandas",
-    "scipy.stats",
     "matplotlib.pyplot",
     "asclib",
     "asclib.data",
     "asclib.report",
+    # imported lazily when the first table is read (pandera alone takes ~0.3 s)
+    "pandera",
+    "asclib.sources.council",
+    "asclib.sources.fingertips",
+    "asclib.sources.la_lookup",
+    "asclib.sources.ons_weekly_deaths",
+    "asclib.sources.published",
+    "asclib.benchmark",
+    # drawing the first PNG
+    "matplotlib.backends.backend_agg",
+    "PIL.PngImagePlugin",
+)
+#: Added when the notebook a kernel is for is not known yet (worker processes).
+WARM_UP_ANY_NOTEBOOK = (
+    "scipy.stats",
+    "asclib.stats",
     "asclib.plots",
     "asclib.analyses",
 )
-_WARM_UP_CODE = (
-    "import importlib as _asc_importlib\n"
-    f"for _asc_module in {WARM_UP_MODULES!r}:\n"
-    "    try:\n"
-    "        _asc_importlib.import_module(_asc_module)\n"
-    "    except Exception:\n"
-    "        pass\n"
-    "del _asc_importlib, _asc_module\n"
+_WARM_UP_FIGURE = (
+    # load the fonts and draw once, off pyplot (the notebook never sees this figure)
+    "try:\n"
+    "    import io as _asc_io\n"
+    "    from matplotlib.figure import Figure as _AscFigure\n"
+    "    _asc_figure = _AscFigure(figsize=(2, 1))\n"
+    "    _asc_figure.subplots().set_title('warm-up')\n"
+    "    _asc_figure.savefig(_asc_io.BytesIO(), format='png')\n"
+    "    del _asc_io, _AscFigure, _asc_figure\n"
+    "except Exception:\n"
+    "    pass\n"
 )
+
+
+def _notebook_imports(notebook: Path | None) -> list[str]:
+    """Modules a notebook's code cells import (absolute imports; ``from a import b`` gives
+    ``a`` and ``a.b``, which may not be a module: the warm-up skips what fails)."""
+    if notebook is None:
+        return []
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    found: list[str] = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # IPython magics and the like: nothing to learn here
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.append(node.module)
+                found += [f"{node.module}.{alias.name}" for alias in node.names
+                          if alias.name != "*"]
+    return list(dict.fromkeys(found))
+
+
+def _warm_up_code(notebook: Path | None = None) -> str:
+    """Code run silently in a new kernel: import the warm-up modules, draw one figure.
+
+    ``notebook``: the notebook the kernel is for (its imports are added), None if unknown.
+    """
+    extra = _notebook_imports(notebook) if notebook is not None else list(WARM_UP_ANY_NOTEBOOK)
+    modules = tuple(dict.fromkeys([*WARM_UP_MODULES, *extra]))
+    return (
+        "import importlib as _asc_importlib\n"
+        f"for _asc_module in {modules!r}:\n"
+        "    try:\n"
+        "        _asc_importlib.import_module(_asc_module)\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "del _asc_importlib, _asc_module\n" + _WARM_UP_FIGURE
+    )
 
 
 @dataclass
@@ -303,7 +428,7 @@ def _kernel_name_of(notebook: Path) -> str:
     return (metadata.get("kernelspec") or {}).get("name") or "python3"
 
 
-def _start_kernel(kernel_name: str, python: bool) -> _Kernel:
+def _start_kernel(kernel_name: str, python: bool, notebook: Path | None = None) -> _Kernel:
     """Launch a kernel (returns while it boots) and, for Python, queue the warm-up imports."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
@@ -322,12 +447,12 @@ def _start_kernel(kernel_name: str, python: bool) -> _Kernel:
         with contextlib.suppress(Exception):
             client = manager.blocking_client()
             client.start_channels()
-            client.execute(_WARM_UP_CODE, silent=True, store_history=False)
+            client.execute(_warm_up_code(notebook), silent=True, store_history=False)
             kernel.warm_client = client
     return kernel
 
 
-def _take_kernel(kernel_name: str, python: bool) -> _Kernel:
+def _take_kernel(kernel_name: str, python: bool, notebook: Path | None = None) -> _Kernel:
     """The spare kernel when it suits this notebook, otherwise a new one."""
     global _SPARE
     spare, _SPARE = _SPARE, None
@@ -340,11 +465,17 @@ def _take_kernel(kernel_name: str, python: bool) -> _Kernel:
         if spare.kernel_name == kernel_name and alive:
             return spare
         spare.shutdown()
-    return _start_kernel(kernel_name, python)
+    return _start_kernel(kernel_name, python, notebook)
 
 
-def prestart_kernel(notebook: Path, kernel_name: str | None = None) -> None:
-    """Start the kernel for ``notebook`` now, so that it boots while other work goes on."""
+def prestart_kernel(
+    notebook: Path, kernel_name: str | None = None, *, known: bool = True
+) -> None:
+    """Start the kernel for ``notebook`` now, so that it boots while other work goes on.
+
+    ``known``: False when ``notebook`` only stands for "a notebook like this one" (its kernel
+    is then warmed up with the modules any notebook may need, not this one's imports).
+    """
     global _SPARE
     name = kernel_name or _kernel_name_of(notebook)
     if _SPARE is not None:
@@ -353,7 +484,7 @@ def prestart_kernel(notebook: Path, kernel_name: str | None = None) -> None:
         _SPARE.shutdown()
         _SPARE = None
     with contextlib.suppress(Exception):  # a failed pre-start just means no head start
-        _SPARE = _start_kernel(name, _is_python_notebook(notebook))
+        _SPARE = _start_kernel(name, _is_python_notebook(notebook), notebook if known else None)
 
 
 def discard_spare_kernel() -> None:
@@ -385,7 +516,9 @@ def _worker_execute(task: NotebookTask) -> NotebookResult:
         _NOT_STARTED.value -= 1
         more_waiting = _NOT_STARTED.value > 0
     _EVENTS.put(("start", task.name, task.area_code, time.time()))
-    return execute_one(task, next_notebook=task.notebook if more_waiting else None)
+    return _publish(
+        _execute(task, next_notebook=task.notebook if more_waiting else None, next_known=False)
+    )
 
 
 def execute_one(task: NotebookTask, next_notebook: Path | None = None) -> NotebookResult:
@@ -396,19 +529,42 @@ def execute_one(task: NotebookTask, next_notebook: Path | None = None) -> Notebo
     ``next_notebook``: a notebook expected next in this process; its kernel is started (and
     warmed up) while this one runs.
     """
+    return _publish(_execute(task, next_notebook))
+
+
+@dataclass
+class _Executed:
+    """A notebook run by papermill, not yet published (see :func:`_publish`)."""
+
+    task: NotebookTask
+    staging: Path
+    started: dt.datetime
+    clock: float
+    kernel: _Kernel | None
+    error: Exception | None
+
+
+def _execute(
+    task: NotebookTask, next_notebook: Path | None = None, next_known: bool = True
+) -> _Executed:
+    """The kernel part of :func:`execute_one`: run the notebook into a staging folder.
+
+    ``next_known``: False when ``next_notebook`` only stands for the next (unknown) notebook.
+    """
     area_dir = task.out_dir / task.area_code
     area_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{task.name}-", dir=area_dir))
     started = _now()
     clock = time.monotonic()
     staged_ipynb = staging / f"{task.name}.ipynb"
-    result_kwargs: dict[str, Any] = {}
     kernel: _Kernel | None = None
     try:
         kernel_name = task.kernel_name or _kernel_name_of(task.notebook)
-        kernel = _take_kernel(kernel_name, _is_python_notebook(task.notebook))
+        kernel = _take_kernel(kernel_name, _is_python_notebook(task.notebook), task.notebook)
         if next_notebook is not None:
-            prestart_kernel(next_notebook, task.kernel_name)
+            prestart_kernel(next_notebook, task.kernel_name, known=next_known)
+        papermill, _ = _notebook_libraries()  # after the kernel start: it boots meanwhile
+
         engine_kwargs: dict[str, Any] = {"km": kernel.manager}
         if task.timeout:
             deadline = clock + task.timeout
@@ -426,6 +582,27 @@ def execute_one(task: NotebookTask, next_notebook: Path | None = None) -> Notebo
             start_timeout=KERNEL_START_TIMEOUT,
             **engine_kwargs,
         )
+    except Exception as exc:  # reported by _publish
+        return _Executed(task, staging, started, clock, kernel, exc)
+    return _Executed(task, staging, started, clock, kernel, None)
+
+
+def _publish(run: _Executed) -> NotebookResult:
+    """Publish an executed notebook's outputs or file its failure; shut its kernel down.
+
+    Never raises for a notebook problem: the outcome is in the returned result.
+    """
+    papermill, nbformat = _notebook_libraries()
+
+    task, staging, started, clock, kernel = (
+        run.task, run.staging, run.started, run.clock, run.kernel
+    )
+    area_dir = task.out_dir / task.area_code
+    staged_ipynb = staging / f"{task.name}.ipynb"
+    result_kwargs: dict[str, Any] = {}
+    try:
+        if run.error is not None:
+            raise run.error
         executed = nbformat.read(staged_ipynb, as_version=4)
         record = report.extract(executed)
         report.write_html(executed, record, staging / f"{task.name}.html")
@@ -743,10 +920,7 @@ def run(
     try:
         if jobs <= 1 or len(tasks) <= 1:
             try:
-                for index, task in enumerate(tasks):
-                    reporter.start(task.name, task.area_code)
-                    following = tasks[index + 1].notebook if index + 1 < len(tasks) else None
-                    collect(restore(task, execute_one(injected(task), next_notebook=following)))
+                _run_sequential(tasks, injected, restore, collect, reporter)
             finally:
                 discard_spare_kernel()
         else:
@@ -754,6 +928,33 @@ def run(
     finally:
         reporter.close()
     return RunSummary(results=results, out_dir=out_path)
+
+
+def _run_sequential(tasks, injected, restore, collect, reporter) -> None:
+    """Run tasks one after another in this process.
+
+    The first kernel is started before anything else (it boots while papermill loads), and
+    each notebook's reports (HTML, workbook) are written in a thread while the next notebook
+    runs in its own kernel. Results are collected in task order.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    if tasks:
+        prestart_kernel(tasks[0].notebook, tasks[0].kernel_name)
+    with ThreadPoolExecutor(1, thread_name_prefix="asc-publish") as publisher:
+        pending: tuple[NotebookTask, Future] | None = None
+        for index, task in enumerate(tasks):
+            reporter.start(task.name, task.area_code)
+            following = tasks[index + 1].notebook if index + 1 < len(tasks) else None
+            executed = _execute(injected(task), next_notebook=following)
+            if executed.kernel is not None:  # shut down here, not in the publishing thread
+                executed.kernel.shutdown()
+                executed.kernel = None
+            if pending is not None:
+                collect(restore(pending[0], pending[1].result()))
+            pending = (task, publisher.submit(_publish, executed))
+        if pending is not None:
+            collect(restore(pending[0], pending[1].result()))
 
 
 def _run_parallel(tasks, jobs, injected, restore, collect, reporter) -> None:
