@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from asclib.analyses._checks import require_columns
 from asclib.disclosure import suppress
 
 LEARNING_DISABILITY = "Learning disability support"
@@ -70,13 +71,6 @@ DERIVED_NUMERATORS: dict[str, str] = {
 # --------------------------------------------------------------------------- input
 
 
-def _require_columns(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"table '{table}' must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"table '{table}' has no column(s) {', '.join(missing)}; "
-                         f"it has {', '.join(map(str, frame.columns))}")
 
 
 def _numbers(frame: pd.DataFrame, column: str, default: float | None = None) -> pd.Series:
@@ -96,7 +90,7 @@ def _numbers(frame: pd.DataFrame, column: str, default: float | None = None) -> 
 def _prepared(placements: pd.DataFrame, weeks_per_year: float = WEEKS_PER_YEAR) -> pd.DataFrame:
     """Typed copy with ``daily_cost_gbp``, ``annual_cost_gbp``, ``age_band`` and client-level
     attributes (``client_age``, ``client_reason``)."""
-    _require_columns(placements, "day_service_placements", REQUIRED)
+    require_columns(placements, "day_service_placements", REQUIRED)
     if placements.empty:
         raise ValueError("table 'day_service_placements' has no rows")
     if weeks_per_year <= 0:
@@ -121,7 +115,7 @@ def _prepared(placements: pd.DataFrame, weeks_per_year: float = WEEKS_PER_YEAR) 
 def current_placements(placements: pd.DataFrame, as_at: Any = None) -> pd.DataFrame:
     """Placements open on ``as_at`` (start_date <= as_at and end_date empty or >= as_at), or,
     when ``as_at`` is None, every placement with no end date (still open)."""
-    _require_columns(placements, "day_service_placements", ["end_date"])
+    require_columns(placements, "day_service_placements", ["end_date"])
     end = pd.to_datetime(placements["end_date"], errors="coerce")
     if as_at is None:
         keep = end.isna()
@@ -279,15 +273,18 @@ def _group_key(prepared: pd.DataFrame, by: str | None, split_age: int) -> tuple[
     if by == "age_band":
         order = [UNDER_18, *(b[0] for b in AGE_BANDS)]
         return prepared["age_band"].fillna("Not recorded"), order
-    _require_columns(prepared, "day_service_placements", [by])
+    require_columns(prepared, "day_service_placements", [by])
     labels = prepared[by].astype("string").fillna("Not recorded")
     return labels, sorted(labels.unique())
 
 
 def _cohort_rows(prepared: pd.DataFrame, split_age: int) -> dict[str, Any]:
-    clients = prepared.groupby("client_id", sort=False).agg(
+    # a client is a direct-payment client when any of their placements is (vectorised "any")
+    flags = prepared[["client_id", "client_age", "client_reason"]].assign(
+        _direct_payment=(prepared["funding"] == DIRECT_PAYMENT).to_numpy(dtype=bool))
+    clients = flags.groupby("client_id", sort=False).agg(
         age=("client_age", "first"), reason=("client_reason", "first"),
-        direct_payment=("funding", lambda f: bool((f == DIRECT_PAYMENT).any())))
+        direct_payment=("_direct_payment", "any"))
     n = len(clients)
     under = f"under_{split_age}"
     return {
@@ -375,7 +372,7 @@ def rate_variation(placements: pd.DataFrame, by: str = "service", *, disclose: b
     :func:`disclose` unless ``disclose=False``.
     """
     prepared = _prepared(placements)
-    _require_columns(prepared, "day_service_placements", [by])
+    require_columns(prepared, "day_service_placements", [by])
     records = [{by: label, **_rate_stats(rows)}
                for label, rows in prepared.groupby(prepared[by].astype(str), sort=True)]
     table = pd.DataFrame(records).sort_values(["median_daily_rate_gbp", by],
@@ -394,7 +391,7 @@ def outliers(placements: pd.DataFrame, within: str = "service", k: float = 1.5) 
     direction ("above" / "below").
     """
     prepared = _prepared(placements)
-    _require_columns(prepared, "day_service_placements", [within])
+    require_columns(prepared, "day_service_placements", [within])
     grouped = prepared.groupby(within)["daily_rate_gbp"]
     q1 = grouped.transform(lambda s: np.percentile(s.dropna(), 25))
     q3 = grouped.transform(lambda s: np.percentile(s.dropna(), 75))
@@ -444,7 +441,7 @@ def against_dp_rate(placements: pd.DataFrame, dp_rate: float, by: str = "provide
     if dp_rate is None or not np.isfinite(float(dp_rate)) or float(dp_rate) <= 0:
         raise ValueError(f"dp_rate must be a positive number of pounds a day, got {dp_rate!r}")
     prepared = _prepared(placements, weeks_per_year)
-    _require_columns(prepared, "day_service_placements", [by])
+    require_columns(prepared, "day_service_placements", [by])
     excess = (prepared["daily_rate_gbp"] - float(dp_rate)).clip(lower=0.0)
     prepared = prepared.assign(above=excess > 0, excess_gbp=excess * prepared["days_per_week"]
                                * weeks_per_year)
@@ -553,7 +550,7 @@ def apply_banded_model(placements: pd.DataFrame, model: BandedModel,
     prepared = _prepared(placements, weeks_per_year)
     repriced = prepared["funding"].isin(list(model.funding)).to_numpy()
     if repriced.any():
-        _require_columns(prepared, "day_service_placements", ["need_level"])
+        require_columns(prepared, "day_service_placements", ["need_level"])
     levels = prepared["need_level"].astype("string") if "need_level" in prepared.columns \
         else pd.Series(pd.NA, index=prepared.index, dtype="string")
     rates = {str(k): float(v) for k, v in model.daily_rates.items()}
@@ -639,13 +636,13 @@ def banded_model_summary(modelled: pd.DataFrame, by: str | None = "provider", *,
     cost; change_gbp = modelled - current; change_pct = 100 change / current. Passed through
     :func:`disclose` unless ``disclose=False``.
     """
-    _require_columns(modelled, "banded model", ["client_id", "current_annual_cost_gbp",
+    require_columns(modelled, "banded model", ["client_id", "current_annual_cost_gbp",
                                                 "modelled_annual_cost_gbp"])
     column = by or "group"
     if by is None:
         records = [{column: "All clients", **_model_rows(modelled)}]
     else:
-        _require_columns(modelled, "banded model", [by])
+        require_columns(modelled, "banded model", [by])
         labels = modelled[by].astype(str)
         records = [{column: label, **_model_rows(modelled[(labels == label).to_numpy()])}
                    for label in _display_order(labels.unique())]
@@ -683,7 +680,7 @@ def sensitivity(placements: pd.DataFrame, model: BandedModel,
 
 
 def _seed(seed_figures: pd.DataFrame, figure_id: str, area_code: str) -> pd.Series | None:
-    _require_columns(seed_figures, "seed_figures", ["figure_id", "value", "area_code"])
+    require_columns(seed_figures, "seed_figures", ["figure_id", "value", "area_code"])
     hit = seed_figures[(seed_figures["figure_id"].astype(str) == figure_id)
                        & (seed_figures["area_code"].astype(str) == str(area_code))]
     return None if hit.empty else hit.iloc[0]

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from asclib import benchmark
+from asclib.analyses._checks import require_columns
 from asclib.stats import poisson_ci, wilson_ci
 
 ENGLAND_CODE = "E92000001"
@@ -86,11 +87,6 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | (series.astype("string").str.strip() == "")
 
 
-def _require_columns(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"table '{table}' has no column(s) {', '.join(missing)}; "
-                         f"it has {', '.join(map(str, frame.columns))}")
 
 
 def _headline_rows(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -194,7 +190,7 @@ def asc_measures_as_indicators(asc_measures: pd.DataFrame) -> tuple[pd.DataFrame
     The England row carries Oflog's median of English councils (the only national figure in the
     file; ``value_note`` says so), so that a spine chart has a centre line.
     """
-    _require_columns(asc_measures, "asc_measures",
+    require_columns(asc_measures, "asc_measures",
                      ["period", "area_code", "area_name", "measure_code", "measure", "value",
                       "median", "polarity"])
     base = asc_measures.copy()
@@ -320,10 +316,10 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
     ``period`` "latest" (or None) takes each indicator's latest period.
     Rows are ordered by the JSNA's core areas of concern (:data:`CORE_AREAS`), then by name.
     """
-    _require_columns(indicators, "indicators",
+    require_columns(indicators, "indicators",
                      ["indicator_id", "area_code", "period", "period_sortable", "value",
                       "count", "denominator", *_CI_COLUMNS])
-    _require_columns(metadata, "indicator_metadata",
+    require_columns(metadata, "indicator_metadata",
                      ["indicator_id", "domain", "polarity", "unit", "value_type", "multiplier"])
     rows = _headline_rows(indicators)
     area_rows = rows[rows["area_code"] == area_code]
@@ -345,13 +341,20 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
     meta = metadata.drop_duplicates("indicator_id").set_index("indicator_id")
     codes = list(dict.fromkeys([*comparator_codes, area_code]))
 
+    # benchmark rows only, their period labels and numeric values worked out once
+    benchmark_rows = rows[rows["area_code"].isin(
+        [c for c in (england_code, region_code) if c is not None])]
+    benchmark_periods = benchmark_rows["period"].astype("string")
+    benchmark_values = pd.to_numeric(benchmark_rows["value"], errors="coerce")
+
     def value_at(code: str | None, key: tuple, period_label: str) -> float:
         if code is None:
             return np.nan
-        match = rows[(rows["area_code"] == code) & (rows["indicator_id"] == key[0])
-                     & (rows["sex"] == key[1]) & (rows["age"] == key[2])
-                     & (rows["period"].astype("string") == period_label)]
-        values = pd.to_numeric(match["value"], errors="coerce").dropna()
+        mask = ((benchmark_rows["area_code"] == code)
+                & (benchmark_rows["indicator_id"] == key[0])
+                & (benchmark_rows["sex"] == key[1]) & (benchmark_rows["age"] == key[2])
+                & (benchmark_periods == period_label))
+        values = benchmark_values[mask].dropna()
         return float(values.iloc[-1]) if len(values) else np.nan
 
     records = []
