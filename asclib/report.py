@@ -170,8 +170,14 @@ def readable_label(column: str) -> str:
         text = text.replace("_gbp_", " (£) ")
     elif text.endswith("_pct"):
         text, suffix = text[: -len("_pct")], " (%)"
-    text = text.replace("_", " ").strip()
+    words = [_ACRONYMS.get(word, word) for word in text.replace("_", " ").split()]
+    text = " ".join(words)
     return (text[:1].upper() + text[1:] + suffix) if text else column
+
+
+#: Words shown in capitals in headers (``ld_share`` -> "LD share").
+_ACRONYMS = {"ld": "LD", "dp": "DP", "asc": "ASC", "psr": "PSR", "nhs": "NHS", "ci": "CI",
+             "ons": "ONS", "hle": "HLE", "iqr": "IQR", "cv": "CV", "mh": "MH"}
 
 
 def _float_decimals(values: Iterable[float]) -> int:

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from asclib import benchmark
+from asclib.analyses._checks import require_columns
 
 #: Vocabularies of the processed ``budget_ledger`` (docs/ARCHITECTURE.md), in display order.
 SERVICE_TYPES: tuple[str, ...] = (
@@ -100,13 +101,6 @@ HEADLINE_KEYS = ("gross_budget_gbp", "income_gbp", "net_budget_gbp", "care_packa
 # --------------------------------------------------------------------------- helpers
 
 
-def _require_columns(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"table '{table}' must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"table '{table}' has no column(s) {', '.join(missing)}; "
-                         f"it has {', '.join(map(str, frame.columns))}")
 
 
 def _money(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
@@ -121,7 +115,7 @@ def _money(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
 
 def periods(ledger: pd.DataFrame) -> list[str]:
     """The financial years held in the ledger, oldest first."""
-    _require_columns(ledger, "budget_ledger", ["period"])
+    require_columns(ledger, "budget_ledger", ["period"])
     return sorted(ledger["period"].dropna().astype(str).unique())
 
 
@@ -140,7 +134,7 @@ def _period_token(period: str) -> str:
 
 def _ledger_rows(ledger: pd.DataFrame, period: str) -> pd.DataFrame:
     """The ledger rows of one period, typed: blanks become "Not allocated", money numbers."""
-    _require_columns(ledger, "budget_ledger",
+    require_columns(ledger, "budget_ledger",
                      ["period", "service_type", "primary_support_reason", "age_band",
                       "gross_gbp", "income_gbp"])
     rows = ledger[ledger["period"].astype(str) == str(period)]
@@ -231,7 +225,7 @@ def spend_by(ledger: pd.DataFrame, period: str,
     """
     keys = [by] if isinstance(by, str) else list(by)
     rows = _ledger_rows(ledger, period)
-    _require_columns(rows, "budget_ledger", keys)
+    require_columns(rows, "budget_ledger", keys)
     grouped = rows.groupby(keys, as_index=False, sort=False)[["gross_gbp", "income_gbp"]].sum()
     grouped["net_gbp"] = grouped["gross_gbp"] - grouped["income_gbp"]
     order = {k: {v: i for i, v in enumerate(_ordered(grouped[k], _vocabulary(k)))} for k in keys}
@@ -257,7 +251,7 @@ def spend_split(ledger: pd.DataFrame, period: str, dimension: str,
     rows = _ledger_rows(ledger, period)
     if measure == "net_gbp" and "net_gbp" not in rows.columns:
         rows = rows.assign(net_gbp=rows["gross_gbp"] - rows["income_gbp"])
-    _require_columns(rows, "budget_ledger", [dimension, measure])
+    require_columns(rows, "budget_ledger", [dimension, measure])
     bands = _ordered(rows["age_band"], AGE_BANDS)
     table = rows.pivot_table(index=dimension, columns="age_band", values=measure,
                              aggfunc="sum", fill_value=0.0, observed=True)
@@ -392,7 +386,7 @@ def seed_figure(seed_figures: pd.DataFrame, stem: str, area_code: str,
                 period: str | None = None) -> pd.Series | None:
     """The published figure ``stem`` for an area: the id ``<stem>_<YYYY_YY>`` of ``period``
     first, else the id ``stem`` itself (a figure stated without a year). None when absent."""
-    _require_columns(seed_figures, "seed_figures", ["figure_id", "value", "area_code"])
+    require_columns(seed_figures, "seed_figures", ["figure_id", "value", "area_code"])
     mine = seed_figures[seed_figures["area_code"].astype(str) == str(area_code)]
     ids = mine["figure_id"].astype(str)
     candidates = ([f"{stem}_{_period_token(period)}"] if period else []) + [stem]
@@ -538,7 +532,7 @@ def adult_population(population: pd.DataFrame, area_codes: Sequence[str], year: 
     bands). ``estimated`` says whether any band was apportioned. Persons rows are used when
     the table has them ("Persons" / "All"), otherwise males and females are added.
     """
-    _require_columns(population, "population", ["area_code", "year", "sex", "age_band",
+    require_columns(population, "population", ["area_code", "year", "sex", "age_band",
                                                 "population"])
     rows = population[(population["area_code"].astype(str).isin(list(area_codes)))
                       & (pd.to_numeric(population["year"], errors="coerce") == int(year))]
@@ -582,7 +576,7 @@ def spend_per_head(asc_finance: pd.DataFrame, population: pd.DataFrame, area_cod
     ``quartile`` from :func:`asclib.benchmark.quartile_position` (no judgement: higher spend
     is neither good nor bad).
     """
-    _require_columns(asc_finance, "asc_finance", ["period", "area_code", "gross_gbp", "net_gbp"])
+    require_columns(asc_finance, "asc_finance", ["period", "area_code", "gross_gbp", "net_gbp"])
     codes = list(dict.fromkeys([area_code, *comparator_codes]))
     finance = asc_finance[asc_finance["area_code"].astype(str).isin(codes)]
     if finance_period is None:
@@ -631,7 +625,7 @@ def unit_costs(care_home_unit_costs: pd.DataFrame, area_code: str,
     judgement). ``period`` defaults to the latest the table holds for the area.
     """
     keys = ["age_band", "primary_support_reason", "setting"]
-    _require_columns(care_home_unit_costs, "care_home_unit_costs",
+    require_columns(care_home_unit_costs, "care_home_unit_costs",
                      ["period", "area_code", *keys, "unit_cost_gbp_per_week"])
     data = care_home_unit_costs.assign(area_code=care_home_unit_costs["area_code"].astype(str))
     if period is None:
@@ -675,7 +669,7 @@ def unit_costs(care_home_unit_costs: pd.DataFrame, area_code: str,
 def unit_cost_range(unit_cost_table: pd.DataFrame) -> pd.DataFrame:
     """The lowest and highest weekly unit cost of a :func:`unit_costs` table (two rows,
     ``extreme`` "lowest" / "highest"), as the seeds quote them (£390 to £930)."""
-    _require_columns(unit_cost_table, "unit_costs", ["unit_cost_gbp_per_week"])
+    require_columns(unit_cost_table, "unit_costs", ["unit_cost_gbp_per_week"])
     valid = unit_cost_table.dropna(subset=["unit_cost_gbp_per_week"])
     if valid.empty:
         raise ValueError("table 'unit_costs' has no unit cost values")
@@ -750,7 +744,7 @@ def budget_summary_text(figures: Mapping[str, float], *, area_name: str, period:
 def reconciliation_text(reconciliation: pd.DataFrame) -> str:
     """What a :func:`reconcile` table says, in one sentence: every line agrees within rounding,
     which lines differ (and by how much), or that the area publishes no figures to check."""
-    _require_columns(reconciliation, "reconciliation", ["label", "status", "within_rounding"])
+    require_columns(reconciliation, "reconciliation", ["label", "status", "within_rounding"])
     lines = reconciliation[reconciliation["line"] != "published_net_check"] \
         if "line" in reconciliation.columns else reconciliation
     checked = lines[lines["status"] != "no published figure"]
@@ -769,7 +763,7 @@ def reconciliation_text(reconciliation: pd.DataFrame) -> str:
 def year_on_year_text(yoy: pd.DataFrame, by: str = "service_type") -> str:
     """The total change and the largest increase and decrease of a :func:`year_on_year`
     table, in one sentence."""
-    _require_columns(yoy, "year_on_year", [by, "previous_gbp", "current_gbp", "change_gbp"])
+    require_columns(yoy, "year_on_year", [by, "previous_gbp", "current_gbp", "change_gbp"])
     total = yoy[yoy[by].astype(str) == TOTAL].iloc[0]
     parts = yoy[yoy[by].astype(str) != TOTAL]
     previous, current = str(yoy["previous_period"].iloc[0]), str(yoy["period"].iloc[0])
@@ -791,7 +785,7 @@ def year_on_year_text(yoy: pd.DataFrame, by: str = "service_type") -> str:
 def per_head_text(per_head: pd.DataFrame, measure: str = "net_per_adult_gbp") -> str:
     """The area's spend per adult, its rank and the comparator median from a
     :func:`spend_per_head` table, naming the finance and population years."""
-    _require_columns(per_head, "spend_per_head", [measure, "is_area", "finance_period",
+    require_columns(per_head, "spend_per_head", [measure, "is_area", "finance_period",
                                                   "population_year"])
     area = per_head[per_head["is_area"].astype(bool)].iloc[0]
     others = per_head.loc[~per_head["is_area"].astype(bool), measure].dropna()
@@ -825,7 +819,7 @@ def unit_cost_text(comparison: pd.DataFrame) -> str:
 
 def in_year_text(position: pd.DataFrame) -> str:
     """The published in-year position (an :func:`in_year_position` table) in one sentence."""
-    _require_columns(position, "in_year_position", ["figure_id", "value_gbp", "status"])
+    require_columns(position, "in_year_position", ["figure_id", "value_gbp", "status"])
     held = position[position["status"] == "published"]
     if held.empty:
         return "No in-year budget position is published for this council in the data held."

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from asclib import benchmark
+from asclib.analyses._checks import require_columns
 from asclib.stats import poisson_ci, wilson_ci
 
 ENGLAND_CODE = "E92000001"
@@ -51,18 +52,13 @@ def _label(result: Any) -> str:
     return str(getattr(result, "value", result))
 
 
-def _require_columns(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"table '{table}' has no column(s) {', '.join(missing)}; "
-                         f"it has {', '.join(map(str, frame.columns))}")
 
 
 def _select_deaths(weekly_deaths: pd.DataFrame, area_code: str, cause: str, place: str,
                    basis: str | None) -> pd.DataFrame:
     """Weekly rows (year, week, deaths) for one area, cause and place; place "all" is
     rebuilt as the sum over places when the table holds only the place breakdown."""
-    _require_columns(weekly_deaths, "weekly_deaths",
+    require_columns(weekly_deaths, "weekly_deaths",
                      ["area_code", "year", "week", "cause", "place", "deaths"])
     rows = weekly_deaths[(weekly_deaths["area_code"] == area_code)
                          & (weekly_deaths["cause"] == cause)]
@@ -253,7 +249,7 @@ def covid_deaths_by_place(weekly_deaths: pd.DataFrame, area_code: str, benchmark
             benchmark_by_place["area_code"] == benchmark_code).any():
         benchmark_by_place = None  # the table holds England only: use weekly_deaths instead
     if benchmark_by_place is not None:
-        _require_columns(benchmark_by_place, "england_deaths_by_place",
+        require_columns(benchmark_by_place, "england_deaths_by_place",
                          ["area_code", "cause", "place", "deaths"])
         bench_rows = benchmark_by_place[(benchmark_by_place["area_code"] == benchmark_code)
                                         & (benchmark_by_place["cause"] == cause)]
@@ -309,7 +305,7 @@ def care_home_excess_by_year(care_home_deaths: pd.DataFrame, area_codes: Iterabl
     ``england_code`` is among ``area_codes`` and the table has no England rows, England is the
     sum of every English council row (codes E06-E09; the ONS file lists lower-tier councils).
     """
-    _require_columns(care_home_deaths, "care_home_deaths", ["area_code", "year", column])
+    require_columns(care_home_deaths, "care_home_deaths", ["area_code", "year", column])
     codes = list(dict.fromkeys(area_codes))
     table = care_home_deaths.copy()
     if england_code in codes and not (table["area_code"] == england_code).any():
@@ -367,7 +363,7 @@ def outbreak_state(outbreaks: pd.DataFrame, date: Any,
     sum the cases of those open outbreaks; ``homes_with_single_case`` counts the open homes
     whose outbreak so far has exactly one case (resident + staff), a subset of the first.
     """
-    _require_columns(outbreaks, "care_home_outbreaks",
+    require_columns(outbreaks, "care_home_outbreaks",
                      ["home_id", "date_declared", "date_closed", "resident_cases",
                       "staff_cases"])
     rows = outbreaks if area_code is None else outbreaks[outbreaks["area_code"] == area_code]
@@ -469,7 +465,7 @@ def monthly_excess(monthly_deaths: pd.DataFrame, area_code: str, year: int,
     (mean, lowest and highest), as :func:`weekly_excess` does for weeks. Empty when the table
     holds no rows for the area (the bundled ONS excerpt covers a few areas only); an error when
     it holds the area but not every year needed."""
-    _require_columns(monthly_deaths, "monthly_deaths", ["area_code", "year", "month", "deaths"])
+    require_columns(monthly_deaths, "monthly_deaths", ["area_code", "year", "month", "deaths"])
     rows = monthly_deaths[monthly_deaths["area_code"] == area_code]
     if rows.empty:
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
@@ -532,7 +528,7 @@ def published_figures(seed_figures: pd.DataFrame, area_code: str,
                       figure_ids: Iterable[str]) -> dict[str, float]:
     """The seed documents' figures among ``figure_ids`` published for ``area_code``
     (``seed_figures`` table); an empty dict for an area the documents do not cover."""
-    _require_columns(seed_figures, "seed_figures", ["figure_id", "value", "area_code"])
+    require_columns(seed_figures, "seed_figures", ["figure_id", "value", "area_code"])
     rows = seed_figures[(seed_figures["area_code"] == area_code)
                         & seed_figures["figure_id"].isin(list(figure_ids))]
     return {str(k): float(v) for k, v in zip(rows["figure_id"], rows["value"], strict=True)}

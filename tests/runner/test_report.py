@@ -213,3 +213,12 @@ def test_year_and_week_columns_have_no_thousands_separator():
     assert _cell_formatter("population_year", [2020])(2020) == "2020"
     assert _cell_formatter("deaths", [2020])(2020) == "2,020"
     assert _excel_number_format("year", [2019, 2020]) == "0"
+
+
+def test_headers_spell_acronyms_in_capitals():
+    from asclib.report import readable_label
+
+    assert readable_label("ld_share") == "LD share"
+    assert readable_label("lower_ci_95") == "Lower CI 95"
+    assert readable_label("gross_gbp") == "Gross (£)"
+    assert readable_label("Already Readable") == "Already Readable"
