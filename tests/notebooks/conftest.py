@@ -44,3 +44,41 @@ def suite_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def manifests(suite_run: Path) -> dict[str, dict]:
     """Each area's manifest.json, by area code."""
     return {area: json.loads((suite_run / area / "manifest.json").read_text()) for area in AREAS}
+
+
+@pytest.fixture(scope="session")
+def notebook_entry(manifests: dict[str, dict]):
+    """``notebook_entry(name, area)`` -> that notebook's entry in the area's manifest."""
+
+    def entry(name: str, area: str) -> dict:
+        return manifests[area]["notebooks"][name]
+
+    return entry
+
+
+@pytest.fixture(scope="session")
+def assert_ran_with_headlines(notebook_entry):
+    """``assert_ran_with_headlines(name, area, keys)``: the notebook ran ok for the area, every
+    headline key has a value, and the report is flagged illustrative (bundled demo records)."""
+
+    def check(name: str, area: str, keys: tuple[str, ...]) -> dict:
+        entry = notebook_entry(name, area)
+        assert entry["status"] == "ok", entry.get("error")
+        assert set(keys) <= set(entry["headlines"])
+        assert all(entry["headlines"][key] is not None for key in keys)
+        assert entry["illustrative"] is True
+        return entry["headlines"]
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def assert_workbook_sheets(suite_run: Path):
+    """``assert_workbook_sheets(name, area, sheets)``: the published workbook holds the sheets."""
+    import openpyxl
+
+    def check(name: str, area: str, sheets: set[str]) -> None:
+        workbook = openpyxl.load_workbook(suite_run / area / f"{name}.xlsx", read_only=True)
+        assert set(workbook.sheetnames) >= sheets
+
+    return check

@@ -1,4 +1,4 @@
-"""budget_breakdown.ipynb through `asc run` for Sefton and Wirral (the `manifests` fixture).
+"""budget_breakdown.ipynb through `asc run` for Sefton and Wirral (fixtures in conftest.py).
 
 On the bundled data Sefton's headlines reproduce the budget Sefton published for 2020/21
 (Market Position Statement, Dec 2020): gross £153.3m, income £58.6m, net £94.7m, care packages
@@ -8,7 +8,6 @@ is published to £0.1m (tolerance £0.05m), shares to whole percentages (0.5 poi
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 NAME = "budget_breakdown"
@@ -20,21 +19,14 @@ SHEETS = {"budget_totals", "reconciliation", "spend_by_support_reason", "spend_b
           "unit_cost_ranges", "in_year_position"}
 
 
-def _entry(manifests: dict, area: str) -> dict:
-    return manifests[area]["notebooks"][NAME]
-
 
 @pytest.mark.parametrize("area", [SEFTON, WIRRAL])
-def test_runs_for_both_councils_with_every_headline(manifests, area):
-    entry = _entry(manifests, area)
-    assert entry["status"] == "ok", entry.get("error")
-    assert set(HEADLINES) <= set(entry["headlines"])
-    assert all(entry["headlines"][key] is not None for key in HEADLINES)
-    assert entry["illustrative"] is True   # the ledger is demo data
+def test_runs_for_both_councils_with_every_headline(assert_ran_with_headlines, area):
+    assert_ran_with_headlines(NAME, area, HEADLINES)
 
 
-def test_sefton_headlines_reproduce_the_published_budget(manifests):
-    heads = _entry(manifests, SEFTON)["headlines"]
+def test_sefton_headlines_reproduce_the_published_budget(notebook_entry):
+    heads = notebook_entry(NAME, SEFTON)["headlines"]
     for key, published in (("gross_budget_gbp", 153.3e6), ("income_gbp", 58.6e6),
                            ("net_budget_gbp", 94.7e6), ("care_packages_gbp", 107.7e6),
                            ("care_home_spend_gbp", 53.4e6)):
@@ -45,19 +37,18 @@ def test_sefton_headlines_reproduce_the_published_budget(manifests):
         heads["net_budget_gbp"], abs=1)
 
 
-def test_the_two_councils_differ(manifests):
-    sefton, wirral = (_entry(manifests, a)["headlines"] for a in (SEFTON, WIRRAL))
+def test_the_two_councils_differ(notebook_entry):
+    sefton, wirral = (notebook_entry(NAME, a)["headlines"] for a in (SEFTON, WIRRAL))
     assert sefton["gross_budget_gbp"] != wirral["gross_budget_gbp"]
     assert sefton["net_budget_gbp"] != wirral["net_budget_gbp"]
 
 
 @pytest.mark.parametrize("area", [SEFTON, WIRRAL])
-def test_workbook_has_the_tables(suite_run, area):
-    workbook = openpyxl.load_workbook(suite_run / area / f"{NAME}.xlsx", read_only=True)
-    assert set(workbook.sheetnames) >= SHEETS
+def test_workbook_has_the_tables(assert_workbook_sheets, area):
+    assert_workbook_sheets(NAME, area, SHEETS)
 
 
-def test_reads_real_finance_inputs(manifests):
-    paths = {item["path"] for item in _entry(manifests, SEFTON)["inputs"]}
+def test_reads_real_finance_inputs(notebook_entry):
+    paths = {item["path"] for item in notebook_entry(NAME, SEFTON)["inputs"]}
     assert any(p.endswith("asc_finance.csv") for p in paths)
     assert any(p.endswith("budget_ledger.xlsx") for p in paths)

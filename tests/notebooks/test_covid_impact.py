@@ -1,4 +1,4 @@
-"""covid_impact.ipynb through `asc run` for Sefton and Wirral (the `manifests` fixture).
+"""covid_impact.ipynb through `asc run` for Sefton and Wirral (fixtures in conftest.py).
 
 On the bundled data Sefton's Covid-19 deaths by place reproduce the Market Position Statement
 (Dec 2020): 18% in care homes, 75% in hospital (published as whole percentages: 0.5 point). The
@@ -23,21 +23,14 @@ SHEETS = {"weekly_deaths", "excess_deaths", "care_home_excess_weekly", "monthly_
           "covid_deaths_by_place", "care_home_deaths", "outbreak_state", "outbreak_timeline"}
 
 
-def _entry(manifests: dict, area: str) -> dict:
-    return manifests[area]["notebooks"][NAME]
-
 
 @pytest.mark.parametrize("area", [SEFTON, WIRRAL])
-def test_runs_for_both_councils_with_every_headline(manifests, area):
-    entry = _entry(manifests, area)
-    assert entry["status"] == "ok", entry.get("error")
-    assert set(HEADLINES) <= set(entry["headlines"])
-    assert all(entry["headlines"][key] is not None for key in HEADLINES)
-    assert entry["illustrative"] is True   # weekly deaths and outbreak log are demo data
+def test_runs_for_both_councils_with_every_headline(assert_ran_with_headlines, area):
+    assert_ran_with_headlines(NAME, area, HEADLINES)
 
 
-def test_sefton_shares_reproduce_the_seed_and_the_real_england_benchmark(manifests):
-    heads = _entry(manifests, SEFTON)["headlines"]
+def test_sefton_shares_reproduce_the_seed_and_the_real_england_benchmark(notebook_entry):
+    heads = notebook_entry(NAME, SEFTON)["headlines"]
     assert heads["covid_deaths_care_home_share"] == pytest.approx(0.18, abs=0.005)
     assert heads["covid_deaths_hospital_share"] == pytest.approx(0.75, abs=0.005)
     # real ONS England, 2020 weeks 1-39: 14,888 and 31,784 of 50,195 Covid-19 deaths
@@ -47,8 +40,8 @@ def test_sefton_shares_reproduce_the_seed_and_the_real_england_benchmark(manifes
     assert heads["benchmark_hospital_share"] == pytest.approx(0.633, abs=0.0005)
 
 
-def test_sefton_outbreaks_and_care_home_deaths(manifests):
-    heads = _entry(manifests, SEFTON)["headlines"]
+def test_sefton_outbreaks_and_care_home_deaths(notebook_entry):
+    heads = notebook_entry(NAME, SEFTON)["headlines"]
     assert heads["homes_with_open_outbreak"] == 43
     assert heads["care_home_deaths_2020"] == 946
     assert heads["care_home_deaths_baseline"] == pytest.approx(711.8, abs=1e-6)
@@ -56,17 +49,16 @@ def test_sefton_outbreaks_and_care_home_deaths(manifests):
     assert heads["excess_deaths"] > 0 and heads["excess_deaths_pct"] > 0
 
 
-def test_the_two_councils_differ(manifests):
-    sefton, wirral = (_entry(manifests, a)["headlines"] for a in (SEFTON, WIRRAL))
+def test_the_two_councils_differ(notebook_entry):
+    sefton, wirral = (notebook_entry(NAME, a)["headlines"] for a in (SEFTON, WIRRAL))
     for key in ("covid_deaths", "care_home_deaths_2020", "homes_with_open_outbreak"):
         assert sefton[key] != wirral[key], key
     assert sefton["benchmark_care_home_share"] == wirral["benchmark_care_home_share"]
 
 
 @pytest.mark.parametrize("area", [SEFTON, WIRRAL])
-def test_workbook_has_the_tables(suite_run, area):
-    workbook = openpyxl.load_workbook(suite_run / area / f"{NAME}.xlsx", read_only=True)
-    assert set(workbook.sheetnames) >= SHEETS
+def test_workbook_has_the_tables(assert_workbook_sheets, area):
+    assert_workbook_sheets(NAME, area, SHEETS)
 
 
 def test_sefton_outbreak_sheet_matches_the_cabinet_update(suite_run):

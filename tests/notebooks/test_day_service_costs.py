@@ -1,4 +1,4 @@
-"""day_service_costs.ipynb through `asc run` for Sefton and Wirral (the `manifests` fixture).
+"""day_service_costs.ipynb through `asc run` for Sefton and Wirral (fixtures in conftest.py).
 
 On the bundled data Sefton's headlines reproduce the figures Sefton published (Market Position
 Statement, Dec 2020): 648 clients, 208 with a direct payment, rates £45 to £110 a day, 60% with
@@ -23,20 +23,14 @@ SHEETS = {"cohort_by_provider", "cohort_by_service", "cohort_by_support_reason",
           "banded_model_sensitivity", "demand"}
 
 
-def _entry(manifests: dict, area: str) -> dict:
-    return manifests[area]["notebooks"][NAME]
-
 
 @pytest.mark.parametrize("area", [SEFTON, WIRRAL])
-def test_runs_for_both_councils_with_every_headline(manifests, area):
-    entry = _entry(manifests, area)
-    assert entry["status"] == "ok", entry.get("error")
-    assert set(HEADLINES) <= set(entry["headlines"])
-    assert all(entry["headlines"][key] is not None for key in HEADLINES)
+def test_runs_for_both_councils_with_every_headline(assert_ran_with_headlines, area):
+    assert_ran_with_headlines(NAME, area, HEADLINES)
 
 
-def test_sefton_headlines_reproduce_the_published_figures(manifests):
-    heads = _entry(manifests, SEFTON)["headlines"]
+def test_sefton_headlines_reproduce_the_published_figures(notebook_entry):
+    heads = notebook_entry(NAME, SEFTON)["headlines"]
     assert heads["clients"] == 648
     assert heads["direct_payment_clients"] == 208
     assert heads["direct_payment_share"] == pytest.approx(208 / 648)
@@ -50,16 +44,15 @@ def test_sefton_headlines_reproduce_the_published_figures(manifests):
     assert abs(heads["banded_model_annual_change_gbp"]) < 0.05 * heads["annual_cost_gbp"]
 
 
-def test_the_two_councils_differ(manifests):
-    sefton, wirral = (_entry(manifests, a)["headlines"] for a in (SEFTON, WIRRAL))
+def test_the_two_councils_differ(notebook_entry):
+    sefton, wirral = (notebook_entry(NAME, a)["headlines"] for a in (SEFTON, WIRRAL))
     assert sefton["clients"] != wirral["clients"]
     assert sefton["annual_cost_gbp"] != wirral["annual_cost_gbp"]
 
 
 @pytest.mark.parametrize("area", [SEFTON, WIRRAL])
-def test_workbook_has_the_tables(suite_run, area):
-    workbook = openpyxl.load_workbook(suite_run / area / f"{NAME}.xlsx", read_only=True)
-    assert set(workbook.sheetnames) >= SHEETS
+def test_workbook_has_the_tables(assert_workbook_sheets, area):
+    assert_workbook_sheets(NAME, area, SHEETS)
 
 
 def test_published_client_tables_hide_small_counts(suite_run):

@@ -1,4 +1,4 @@
-"""jsna_indicators.ipynb through `asc run` for Sefton and Wirral (the `manifests` fixture).
+"""jsna_indicators.ipynb through `asc run` for Sefton and Wirral (fixtures in conftest.py).
 
 On the bundled (illustrative) Fingertips export Sefton has 18 indicator rows compared with
 England, 8 significantly worse, none better, and one red-red indicator (NHS Health Checks,
@@ -18,21 +18,15 @@ HEADLINES = ("indicators_compared", "significantly_worse_than_england",
 SHEETS = {"indicator_summary", "red_red", "spine_chart", "asc_measures"}
 
 
-def _entry(manifests: dict, area: str) -> dict:
-    return manifests[area]["notebooks"][NAME]
-
 
 @pytest.mark.parametrize("area", [SEFTON, WIRRAL])
-def test_runs_for_both_councils_with_every_headline(manifests, area):
-    entry = _entry(manifests, area)
-    assert entry["status"] == "ok", entry.get("error")
-    assert set(HEADLINES) <= set(entry["headlines"])
-    assert all(isinstance(entry["headlines"][key], int) for key in HEADLINES)
-    assert entry["illustrative"] is True   # the Fingertips export is demo data
+def test_runs_for_both_councils_with_every_headline(assert_ran_with_headlines, area):
+    assert_ran_with_headlines(NAME, area, HEADLINES)
 
 
-def test_sefton_headlines_on_the_bundled_data(manifests):
-    heads = _entry(manifests, SEFTON)["headlines"]
+def test_sefton_headlines_on_the_bundled_data(notebook_entry):
+    heads = notebook_entry(NAME, SEFTON)["headlines"]
+    assert all(isinstance(heads[key], int) for key in HEADLINES)
     assert heads["indicators_compared"] == 18
     assert heads["significantly_worse_than_england"] == 8
     assert heads["significantly_better_than_england"] == 0
@@ -40,8 +34,8 @@ def test_sefton_headlines_on_the_bundled_data(manifests):
     assert "intentional self-harm" in heads["red_red_indicators"]
 
 
-def test_the_two_councils_differ(manifests):
-    sefton, wirral = (_entry(manifests, a)["headlines"] for a in (SEFTON, WIRRAL))
+def test_the_two_councils_differ(notebook_entry):
+    sefton, wirral = (notebook_entry(NAME, a)["headlines"] for a in (SEFTON, WIRRAL))
     assert (sefton["significantly_worse_than_england"], sefton["red_red"]) != (
         wirral["significantly_worse_than_england"], wirral["red_red"])
 
