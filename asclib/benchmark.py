@@ -36,18 +36,22 @@ __all__ = [
 ]
 
 
-class Polarity(str, Enum):
+class _Label(str, Enum):
+    """A string-valued enum that prints as its value (what reports and tables show)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Polarity(_Label):
     """Which direction of an indicator is good."""
 
     HIGH_IS_GOOD = "high_is_good"
     LOW_IS_GOOD = "low_is_good"
     NO_JUDGEMENT = "no_judgement"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Outcome(str, Enum):
+class Outcome(_Label):
     """Result of comparing an area with a benchmark (Fingertips' significance categories)."""
 
     BETTER = "Better"
@@ -59,11 +63,8 @@ class Outcome(str, Enum):
     LOWER = "Lower"
     NOT_COMPARED = "Not compared"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Trend(str, Enum):
+class Trend(_Label):
     """Fingertips recent-trend markers."""
 
     INCREASING_BETTER = "Increasing and getting better"
@@ -74,9 +75,6 @@ class Trend(str, Enum):
     DECREASING = "Decreasing"
     NO_CHANGE = "No significant change"
     CANNOT_BE_CALCULATED = "Cannot be calculated"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # Orientation codes returned by _orient (direction x polarity).

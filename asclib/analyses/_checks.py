@@ -15,3 +15,15 @@ def require_columns(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> 
     if missing:
         raise ValueError(f"table '{table}' has no column(s) {', '.join(missing)}; "
                          f"it has {', '.join(map(str, frame.columns))}")
+
+
+def numeric_column(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
+    """``frame[column]`` as floats (blanks stay missing); a cell that is not a number raises
+    ValueError naming the table, column and row."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() & frame[column].notna()
+    if bad.any():
+        row = frame.index[bad.to_numpy()][0]
+        raise ValueError(f"table '{table}', column '{column}', row {row}: not a number "
+                         f"({frame.loc[row, column]!r})")
+    return values.astype(float)

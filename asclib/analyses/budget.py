@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from asclib import benchmark
-from asclib.analyses._checks import require_columns
+from asclib.analyses._checks import numeric_column, require_columns
 
 #: Vocabularies of the processed ``budget_ledger`` (docs/ARCHITECTURE.md), in display order.
 SERVICE_TYPES: tuple[str, ...] = (
@@ -101,16 +101,9 @@ HEADLINE_KEYS = ("gross_budget_gbp", "income_gbp", "net_budget_gbp", "care_packa
 # --------------------------------------------------------------------------- helpers
 
 
-
-
 def _money(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & frame[column].notna()
-    if bad.any():
-        row = frame.index[bad.to_numpy()][0]
-        raise ValueError(f"table '{table}', column '{column}', row {row}: not a number "
-                         f"({frame.loc[row, column]!r})")
-    return values.fillna(0.0).astype(float)
+    """A money column as floats, blanks as 0."""
+    return numeric_column(frame, table, column).fillna(0.0)
 
 
 def periods(ledger: pd.DataFrame) -> list[str]:

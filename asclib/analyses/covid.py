@@ -52,8 +52,6 @@ def _label(result: Any) -> str:
     return str(getattr(result, "value", result))
 
 
-
-
 def _select_deaths(weekly_deaths: pd.DataFrame, area_code: str, cause: str, place: str,
                    basis: str | None) -> pd.DataFrame:
     """Weekly rows (year, week, deaths) for one area, cause and place; place "all" is

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from asclib.analyses._checks import require_columns
+from asclib.analyses._checks import numeric_column, require_columns
 from asclib.disclosure import suppress
 
 LEARNING_DISABILITY = "Learning disability support"
@@ -71,20 +71,13 @@ DERIVED_NUMERATORS: dict[str, str] = {
 # --------------------------------------------------------------------------- input
 
 
-
-
 def _numbers(frame: pd.DataFrame, column: str, default: float | None = None) -> pd.Series:
+    """A placements column as floats; ``default`` fills blanks, and stands for the whole
+    column when it is absent (an optional column)."""
     if column not in frame.columns and default is not None:
         return pd.Series(default, index=frame.index, dtype=float)
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & frame[column].notna()
-    if bad.any():
-        row = frame.index[bad.to_numpy()][0]
-        raise ValueError(f"table 'day_service_placements', column '{column}', row {row}: not a "
-                         f"number ({frame.loc[row, column]!r})")
-    if default is not None:
-        values = values.fillna(default)
-    return values.astype(float)
+    values = numeric_column(frame, "day_service_placements", column)
+    return values if default is None else values.fillna(default)
 
 
 def _prepared(placements: pd.DataFrame, weeks_per_year: float = WEEKS_PER_YEAR) -> pd.DataFrame:

@@ -87,8 +87,6 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | (series.astype("string").str.strip() == "")
 
 
-
-
 def _headline_rows(indicators: pd.DataFrame) -> pd.DataFrame:
     """Rows that describe a whole area (no deprivation-decile or other category breakdown)."""
     rows = indicators
