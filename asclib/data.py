@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from asclib import paths
+from asclib.constants import ENGLAND_CODE
 
 #: processed table -> columns in order (docs/ARCHITECTURE.md)
 TABLE_COLUMNS: dict[str, list[str]] = {
@@ -194,6 +195,20 @@ class Dataset:
         self._record(name, area_code)
         return frame.copy()
 
+    def has_rows(self, name: str, area_code: str | None = None) -> bool:
+        """True when processed table ``name`` exists and (if given) holds rows for
+        ``area_code``. Reads nothing into the inputs record: use it to decide whether an
+        optional section can run, then read with :meth:`table`."""
+        if name not in self.manifest.get("tables", {}):
+            return False
+        try:
+            frame = self._load(name)
+        except DataNotReadyError:
+            return False
+        if area_code is None:
+            return bool(len(frame))
+        return bool((frame["area_code"] == area_code).any())
+
     def _no_rows_message(self, name: str, area_code: str) -> str:
         label = f"{self._name_or_code(area_code)} ({area_code})"
         if name in COUNCIL_TABLES:
@@ -239,7 +254,7 @@ class Dataset:
     def region_of(self, code: str) -> str:
         """The ONS code of the area's region ("E12000002"); England's code for a region."""
         value = self._row(code)["region_code"]
-        return str(value) if isinstance(value, str) and value else "E92000001"
+        return str(value) if isinstance(value, str) and value else ENGLAND_CODE
 
     def region_name(self, code: str) -> str:
         """The name of the area's region ("North West")."""

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from asclib import paths
+from asclib.constants import ENGLAND_CODE
 from asclib.errors import DataProblem, InputDataError
 
 EXAMPLE_AREA = "E08000014"
@@ -44,7 +45,7 @@ SEFTON_NEIGHBOURS: tuple[str, ...] = (
     "E06000057", "E06000058", "E08000007", "E08000013", "E08000015", "E08000022", "E08000024",
     "E08000033",
 )
-ENGLAND = "E92000001"
+ENGLAND = ENGLAND_CODE
 ILLUSTRATIVE_NOTE = ("ILLUSTRATIVE demo data made by `asc demo-data` (fixed seed): not real "
                      "records of any council")
 _FIXED_TIME = dt.datetime(2021, 4, 1, 0, 0, 0)

@@ -56,3 +56,22 @@ def display_path(path: str | Path) -> str:
         return p.relative_to(PROJECT_ROOT).as_posix()
     except ValueError:
         return p.as_posix()
+
+
+class NotebookSkipped(Exception):  # noqa: N818 (a status, not an error)
+    """Raised inside a notebook when it cannot run for a plain, expected reason (optional data
+    the council does not have). The message is the reason a person reads, e.g.
+    "day services: needs the council's day-service placements export
+    (data/raw/council/E08000012/day_service_placements.xlsx); run `asc demo-data --area
+    E08000012` for an illustrative version".
+
+    The runner recognises it by its class name in the executed notebook's error and records
+    the notebook as ``skipped`` (exit code 0) instead of ``failed``.
+    """
+
+
+class PeriodNotInData(NotebookSkipped):
+    """Raised when the requested ``period`` is not in the data the notebook reads, e.g.
+    "period 2030/31 is not in the data (holds 2019/20, 2020/21)". The runner records the
+    notebook as ``skipped`` and ``asc run`` exits 2 (bad usage), never stamping a report with
+    a period it does not contain."""

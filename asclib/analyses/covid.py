@@ -31,9 +31,8 @@ import pandas as pd
 
 from asclib import benchmark
 from asclib.analyses._checks import require_columns
+from asclib.constants import ENGLAND_CODE
 from asclib.stats import poisson_ci, wilson_ci
-
-ENGLAND_CODE = "E92000001"
 
 #: Places of death in the order charts and tables show them, with their labels.
 PLACES: dict[str, str] = {

@@ -25,9 +25,8 @@ import pandas as pd
 
 from asclib import benchmark
 from asclib.analyses._checks import require_columns
+from asclib.constants import ENGLAND_CODE
 from asclib.stats import poisson_ci, wilson_ci
-
-ENGLAND_CODE = "E92000001"
 
 #: The JSNA's core areas of concern, in the order the report presents them (the ``domain``
 #: column of ``indicator_metadata``). Other domains follow, alphabetically.

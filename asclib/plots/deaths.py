@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from asclib.constants import ENGLAND_CODE
 from asclib.plots import style
 
 
@@ -88,7 +89,7 @@ def place_of_death_chart(by_place: pd.DataFrame, *, area_name: str, benchmark_na
 
 def care_home_excess_chart(care_home_excess: pd.DataFrame, *, area_code: str, year: int,
                            source: str, title: str | None = None,
-                           benchmark_code: str = "E92000001",
+                           benchmark_code: str = ENGLAND_CODE,
                            illustrative: bool = False) -> Figure:
     """Care-home excess deaths in ``year`` as a percentage of the baseline mean (from
     :func:`asclib.analyses.covid.care_home_excess_by_year`), ranked, the area highlighted and
