@@ -44,6 +44,10 @@ CONTEXT_MIME = "application/vnd.asclib.context+json"
 TABLE_MIME = "application/vnd.asclib.table+json"
 HEADLINES_MIME = "application/vnd.asclib.headlines+json"
 INPUTS_MIME = "application/vnd.asclib.inputs+json"
+KEY_MESSAGES_MIME = "application/vnd.asclib.key-messages+json"
+FIGURE_MIME = "application/vnd.asclib.figure+json"
+#: Cells carrying this tag stay in the notebook (for analysts) and are dropped from the HTML.
+ANALYST_ONLY_TAG = "analyst-only"
 
 #: Rows of a table shown in the notebook / HTML report; every row goes to the Excel workbook.
 DISPLAY_MAX_ROWS = 60
@@ -327,11 +331,22 @@ class Report:
         self.table_names: list[str] = []
         self.finished = False
 
-    def table(self, name: str, frame: pd.DataFrame, *, title: str, note: str | None = None) -> None:
+    def _illustrative_of(self, sources: Sequence[str] | None) -> bool:
+        """Whether content computed from processed tables ``sources`` rests on illustrative
+        records (None: whether anything read so far did)."""
+        if sources is None:
+            return bool(getattr(self.data, "illustrative", False))
+        is_illustrative = getattr(self.data, "is_illustrative", None)
+        return any(bool(is_illustrative(name)) for name in sources) if is_illustrative else False
+
+    def table(self, name: str, frame: pd.DataFrame, *, title: str, note: str | None = None,
+              sources: Sequence[str] | None = None) -> None:
         """Show ``frame`` for readers and publish it as sheet ``name`` of the Excel workbook.
 
         ``name`` is an identifier (letters, digits, underscores), unique within the notebook.
         A meaningful (named) index is kept as columns; a default index is dropped.
+        ``sources`` names the processed tables the frame was computed from; the payload's
+        ``illustrative`` flag is true when any of them holds illustrative records.
         """
         if not _NAME_PATTERN.match(name):
             raise ValueError(f"table name {name!r}: use letters, digits and underscores")
@@ -339,6 +354,8 @@ class Report:
             raise ValueError(f"table {name!r} was already published in this notebook")
         tidy = _tidy_frame(frame)
         payload = _table_payload(name, tidy, title, note)
+        payload["illustrative"] = self._illustrative_of(sources)
+        payload["sources"] = list(sources) if sources is not None else None
         self.table_names.append(name)
         _display(
             {
@@ -348,17 +365,29 @@ class Report:
             }
         )
 
-    def figure(self, fig: Any) -> None:
+    def figure(self, fig: Any, *, alt: str | None = None,
+               sources: Sequence[str] | None = None) -> None:
         """Show a chart once (as an embedded PNG) and close it.
 
+        ``alt`` says in words what the chart shows (the HTML report's alt text); ``sources``
+        names the processed tables it was drawn from (for its real / illustrative label).
         Closing stops the inline backend from drawing the same figure a second time at the end
         of the cell, and keeps memory flat in long notebooks.
         """
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        display(fig)
+        display(fig, metadata={FIGURE_MIME: {"alt": alt or "",
+                                             "illustrative": self._illustrative_of(sources)}})
         plt.close(fig)
+
+    def key_messages(self, messages: Sequence[str]) -> None:
+        """Show the 3-6 sentences a manager reads first; the HTML report puts them right
+        under the title. Each sentence says whether it rests on real or illustrative data."""
+        items = [str(m) for m in messages]
+        markdown = "## Key messages\n\n" + "\n".join(f"- {m}" for m in items)
+        _display({"text/markdown": markdown, "text/plain": markdown.replace("## ", ""),
+                  KEY_MESSAGES_MIME: items})
 
     def headline(self, **values: Any) -> None:
         """Record key figures by name (shown by :meth:`finish` and written to the manifest)."""
