@@ -134,6 +134,7 @@ class Dataset:
         self.manifest: dict = json.loads(manifest_path.read_text(encoding="utf-8"))
         self._cache: dict[str, pd.DataFrame] = {}
         self._inputs: dict[str, dict] = {}
+        self._tables_read: set[str] = set()
         self._illustrative = False
 
     # ------------------------------------------------------------------ tables
@@ -172,6 +173,7 @@ class Dataset:
 
     def _record(self, name: str, area_code: str | None) -> None:
         entry = self.manifest["tables"][name]
+        self._tables_read.add(name)
         for source in entry.get("sources", []):
             if area_code is not None and source.get("area_code") not in (None, area_code):
                 continue
@@ -229,6 +231,7 @@ class Dataset:
 
     def _row(self, code: str) -> pd.Series:
         lookup = self._load("local_authorities")
+        self._record("local_authorities", None)
         match = lookup[lookup["area_code"] == code]
         if match.empty:
             close = difflib.get_close_matches(code, lookup["area_code"].tolist(), n=1)
@@ -303,6 +306,11 @@ class Dataset:
         except KeyError:
             raise DataNotReadyError(
                 f"no processed table {name!r} in {self.data_dir}; run `asc prepare`") from None
+
+    @property
+    def tables_read(self) -> list[str]:
+        """Names of the processed tables read so far (lookups included), sorted."""
+        return sorted(self._tables_read)
 
     @property
     def inputs(self) -> list[dict]:

@@ -46,6 +46,7 @@ HEADLINES_MIME = "application/vnd.asclib.headlines+json"
 INPUTS_MIME = "application/vnd.asclib.inputs+json"
 KEY_MESSAGES_MIME = "application/vnd.asclib.key-messages+json"
 FIGURE_MIME = "application/vnd.asclib.figure+json"
+TABLES_READ_MIME = "application/vnd.asclib.tables-read+json"
 #: Cells carrying this tag stay in the notebook (for analysts) and are dropped from the HTML.
 ANALYST_ONLY_TAG = "analyst-only"
 
@@ -422,6 +423,7 @@ class Report:
                 CONTEXT_MIME: self.context,
                 HEADLINES_MIME: dict(self.headlines),
                 INPUTS_MIME: inputs,
+                TABLES_READ_MIME: list(getattr(self.data, "tables_read", []) or []),
             }
         )
         self.finished = True
@@ -757,3 +759,25 @@ def _html_exporter():
             embed_images=True,
         )
     return _EXPORTER
+
+
+class PdfRendererMissing(RuntimeError):  # noqa: N818 (a missing tool, said in one line)
+    """The PDF renderer (WeasyPrint and its system libraries) is not installed."""
+
+
+def write_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
+    """Render a report's HTML to PDF with WeasyPrint (print stylesheet applies).
+
+    Raises PdfRendererMissing with a one-line install hint when WeasyPrint or its libraries
+    (Pango) are absent.
+    """
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise PdfRendererMissing(
+            "PDF output needs WeasyPrint: pip install weasyprint (and on Debian/Ubuntu "
+            f"apt-get install libpango-1.0-0 libpangoft2-1.0-0) ({exc.__class__.__name__})"
+        ) from None
+    target = Path(pdf_path)
+    HTML(filename=str(html_path)).write_pdf(str(target))
+    return target
