@@ -50,6 +50,13 @@ def area_code_type(text: str) -> str:
     return code
 
 
+def demo_area_type(text: str) -> str:
+    """``all`` or an area code (council or region) for ``asc demo-data --area``."""
+    if text.strip().lower() == "all":
+        return "all"
+    return area_code_type(text)
+
+
 def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -150,9 +157,17 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.add_argument("--area", action="append", type=area_code_type, metavar="CODE")
     prepare.set_defaults(handler=cmd_prepare)
 
-    demo = sub.add_parser("demo-data", help="write the illustrative (made-up) demo data")
+    demo = sub.add_parser(
+        "demo-data", help="write the illustrative (made-up) demo data",
+        description="Without --area: regenerate the bundled illustrative set (Sefton and its "
+        "nearest neighbours, the Fingertips export, weekly deaths). With --area: the council "
+        "exports of those councils (folders of councils beyond the bundled ones are "
+        "git-ignored).")
     demo.add_argument("--out", type=Path, default=paths.RAW_DATA_DIR / "demo", metavar="DIR")
-    demo.add_argument("--area", action="append", type=area_code_type, metavar="CODE")
+    demo.add_argument("--area", action="append", type=demo_area_type, metavar="CODE",
+                      help='a council code, a region code (E12...: its councils) or "all" '
+                      "(every English council with adult social care responsibilities); "
+                      "repeatable")
     demo.set_defaults(handler=cmd_demo_data)
 
     fetch = sub.add_parser("fetch", help="download Fingertips indicators (needs the internet)")
@@ -357,11 +372,19 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from asclib.demo import generate
+    from asclib.errors import InputDataError
 
-    written = generate(args.out, areas=args.area)
-    for path in written:
-        print(path)
-    print(f"asc demo-data: wrote {len(written)} illustrative files to {args.out}")
+    try:
+        written = generate(args.out, areas=args.area)
+    except InputDataError as exc:
+        _print_problems("demo-data", exc.problems)
+        return EXIT_BAD_INPUT
+    if len(written) <= 60:
+        for path in written:
+            print(path)
+    councils = {p.parent.name for p in written if p.parent.parent.name == "council"}
+    print(f"asc demo-data: wrote {len(written)} illustrative files to {args.out} "
+          f"({len(councils)} councils)")
     return EXIT_OK
 
 
