@@ -384,7 +384,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
             print(path)
     councils = {p.parent.name for p in written if p.parent.parent.name == "council"}
     print(f"asc demo-data: wrote {len(written)} illustrative files to {args.out} "
-          f"({len(councils)} councils)")
+          f"({len(councils)} council{'' if len(councils) == 1 else 's'})")
     return EXIT_OK
 
 

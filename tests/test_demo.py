@@ -91,6 +91,10 @@ def test_councils_on_request_same_bytes_and_no_other_area_changed(generated, on_
     # a bundled council's weekly deaths stay in the shared file only
     assert not (tmp_path / "council" / SEFTON / "weekly_deaths_la.csv").exists()
     assert (tmp_path / "council" / KENT / "weekly_deaths_la.csv") in again
+    assert demo.weekly_deaths_files(tmp_path) == [
+        tmp_path / "ons" / "weekly_deaths_la.csv",
+        tmp_path / "council" / LIVERPOOL / "weekly_deaths_la.csv",
+        tmp_path / "council" / KENT / "weekly_deaths_la.csv"]
 
 
 def test_region_code_generates_every_asc_council_of_the_region(raw, tmp_path):

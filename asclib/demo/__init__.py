@@ -53,7 +53,7 @@ from asclib.errors import DataProblem, InputDataError
 
 __all__ = ["CARE_PACKAGE_SERVICES", "EXPORT_HEADER", "ILLUSTRATIVE_NOTE", "PSRS", "SERVICES",
            "SEFTON_NEIGHBOURS", "WEEKLY_HEADER", "default_areas", "generate", "resolve_areas",
-           "_fmt"]
+           "weekly_deaths_files", "_fmt"]
 
 #: Sefton's 15 Oflog nearest neighbours (oflog-asc-measures/NN.json), used when
 #: data/raw/published/nearest_neighbours.csv is absent.
@@ -80,6 +80,17 @@ def default_areas(raw_dir: Path | None = None) -> list[str]:
         if mine:
             neighbours = mine
     return list(dict.fromkeys([EXAMPLE_AREA, *[c for c in neighbours if c != EXAMPLE_AREA]]))
+
+
+def weekly_deaths_files(demo_dir: str | Path) -> list[Path]:
+    """Every illustrative weekly-deaths CSV under ``demo_dir`` (ONS CMD layout, no area in
+    two files): ``ons/weekly_deaths_la.csv`` (bundled councils, their regions, England) first,
+    then ``council/<code>/weekly_deaths_la.csv`` of the councils generated on request."""
+    demo = Path(demo_dir)
+    shared = demo / "ons" / WEEKLY_DEATHS_FILE
+    extra = sorted((demo / "council").glob(f"*/{WEEKLY_DEATHS_FILE}")) \
+        if (demo / "council").is_dir() else []
+    return ([shared] if shared.exists() else []) + extra
 
 
 def resolve_areas(requested: Sequence[str], areas: Areas, lookup_file: str = "lookup"
