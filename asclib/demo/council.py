@@ -175,13 +175,17 @@ def ledger_records(code: str, areas: Areas) -> list[list[object]]:
 
     Sefton's 2019/20 and 2020/21 are its published figures exactly. Other councils' later
     years are the ASC-FR gross grown by :data:`ANNUAL_GROWTH` a year (x lognormal noise, sd
-    0.1 by service), with the council's ASC-FR income share; councils without an ASC-FR row
-    are scaled from their adult population (see :meth:`Areas.finance_target`)."""
+    0.02), keeping the council's ASC-FR income share (noise sd 0.03); councils without an
+    ASC-FR row are scaled from their adult population (:meth:`Areas.finance_target`). Every
+    year of a council splits its gross by the same service mix: Sefton's 2020/21 mix, times
+    lognormal noise (sd 0.1) by service for other councils."""
     rng = rng_for(code, "ledger")
     target = areas.finance_target(code)
+    mix = _service_mix(code)
     rows: list[list[object]] = []
     if target.period is not None and target.period not in LEDGER_PERIODS:
-        rows += _asc_fr_year(code, target.period, target.gross_gbp, target.income_gbp)
+        rows += _year_rows(code, target.period, target.gross_gbp, target.income_gbp, mix,
+                           rng_for(code, f"ledger/{target.period}"))
     if code == EXAMPLE_AREA:
         cells = _ledger_cells(SEFTON_SERVICE_GROSS_2020_21, SEFTON_UNDER_65_CARE_HOMES,
                               {_LD: 28_000_000, _MH: 13_000_000}, None)
@@ -193,31 +197,32 @@ def ledger_records(code: str, areas: Areas) -> list[list[object]]:
         return rows
     base_year = _start_year(target.period) if target.period else 2016
     income_share = target.income_gbp / target.gross_gbp if target.gross_gbp else 0.28
-    profile = {s: v / 153_300_000 * rng.lognormal(0, 0.1)
-               for s, v in SEFTON_SERVICE_GROSS_2020_21.items()}
-    weights = np.asarray(list(profile.values()))
     for period in LEDGER_PERIODS:
         if period == target.period:
-            gross_total, income = target.gross_gbp, target.income_gbp
+            gross, income = target.gross_gbp, target.income_gbp
         else:
             growth = ANNUAL_GROWTH ** (_start_year(period) - base_year)
-            gross_total = int(round(target.gross_gbp * growth * rng.lognormal(0, 0.02), -3))
-            income = int(round(gross_total * income_share * rng.lognormal(0, 0.03), -3))
-        by_service = dict(zip(profile, (int(v) for v in exact_split(gross_total, weights)),
-                              strict=True))
-        rows += _ledger_rows(code, period, _ledger_cells(by_service, {}, {}, rng), income, rng)
+            gross = int(round(target.gross_gbp * growth * rng.lognormal(0, 0.02), -3))
+            income = int(round(gross * income_share * rng.lognormal(0, 0.03), -3))
+        rows += _year_rows(code, period, gross, income, mix, rng)
     return rows
 
 
-def _asc_fr_year(code: str, period: str, gross: int, income: int) -> list[list[object]]:
-    """The ledger of the ASC-FR year: Sefton's 2020/21 service mix (with noise for other
-    councils) scaled to the published gross; income the published income."""
-    rng = rng_for(code, f"ledger/{period}")
-    mix = {s: v * (1.0 if code == EXAMPLE_AREA else rng.lognormal(0, 0.1))
-           for s, v in SEFTON_SERVICE_GROSS_2020_21.items()}
-    by_service = dict(zip(mix, (int(v) for v in exact_split(gross, np.asarray(list(mix.values()))
-                                                           )), strict=True))
+def _service_mix(code: str) -> np.ndarray:
+    """Weights of the service types (in :data:`SERVICES` order) for a council's ledger."""
+    base = np.array([SEFTON_SERVICE_GROSS_2020_21[s] for s in SERVICES], dtype=float)
+    if code == EXAMPLE_AREA:
+        return base
+    return base * rng_for(code, "ledger/mix").lognormal(0, 0.1, len(base))
+
+
+def _year_rows(code: str, period: str, gross: int, income: int, mix: np.ndarray,
+               rng: np.random.Generator) -> list[list[object]]:
+    """One year's ledger lines with the gross split by ``mix`` and the given income."""
+    by_service = {s: int(v) for s, v in zip(SERVICES, exact_split(gross, mix), strict=True)}
     return _ledger_rows(code, period, _ledger_cells(by_service, {}, {}, rng), income, rng)
+
+
 # --------------------------------------------------------------------------- day services
 
 
