@@ -240,10 +240,10 @@ regenerates the bundled set only.
 - **Budget ledgers** hold the council's latest ASC-FR year ({", ".join(finance_years) or "none"}):
   its gross and income equal the council's real ASC-FR totals (`published/asc_finance.csv`) to
   the pound, and net = gross - income. 2019/20 and 2020/21 are that gross grown by
-  {ANNUAL_GROWTH - 1:.1%} a year (Sefton's published 2020/21 gross over its ASC-FR 2016/17 gross,
-  a year), with noise, keeping the council's ASC-FR income share; Sefton's 2019/20 and 2020/21
-  are its published figures. The split by service type, primary support reason and age band
-  follows Sefton's published profile, with noise.
+  {ANNUAL_GROWTH - 1:.1%} a year (the yearly rate at which Sefton's gross rose from its ASC-FR
+  2016/17 total to its published 2020/21 budget), with noise, keeping the council's ASC-FR
+  income share; Sefton's 2019/20 and 2020/21 are its published figures. The split by service
+  type, primary support reason and age band follows Sefton's published profile, with noise.
 - **Councils without an ASC-FR row** (formed after the data year, or absent from it):
   {scaled_listing}. Their ledgers hold 2019/20 and 2020/21 only, scaled from their adult
   population (18+, mid-2020) at the England gross per adult of the councils that have a row:
@@ -254,13 +254,14 @@ regenerates the bundled set only.
 - **Outbreak logs**: care homes scale with the population aged 65+; outbreaks follow the
   2020-21 waves; about 8-20% of the homes with an open outbreak on 31 January 2021 have a single
   case so far.
-- **Weekly deaths** for areas with real ONS monthly registrations ({monthly_listing}) are
-  calibrated to them: apportioning each week to calendar months by days (a week straddling two
-  months gives round(deaths x days in the first month / 7) to the first month, the rest to the
-  second), the monthly sums equal the real monthly figures for every month from January 2015 to
+- **Weekly deaths** of any area with real ONS monthly registrations
+  (`published/monthly_deaths_by_la.csv`: {monthly_listing}) are calibrated to them:
+  apportioning each week to calendar months by days (a week straddling two months gives
+  round(deaths x days in the first month / 7) to the first month, the rest to the second),
+  the monthly sums equal the real monthly figures for every month from January 2015 to
   December 2021, so the calendar-year sums equal the real annual totals. Weeks are ONS
-  registration weeks (Saturday to Friday; week 1 of 2020 ended 3 January 2020). Covid-19 deaths
-  and places of death are illustrative. Other areas are scaled from England by their
+  registration weeks (Saturday to Friday; week 1 of 2020 ended 3 January 2020). Covid-19
+  deaths and places of death are illustrative. Other areas are scaled from England by their
   population aged 65+.
 - **Fingertips indicators** for Sefton follow the ratios to England its JSNA narrative states;
   other councils vary with an illustrative deprivation score and their share aged 65+.
