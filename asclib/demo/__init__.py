@@ -44,7 +44,6 @@ from asclib.demo.inputs import (
     ENGLAND,
     EXAMPLE_AREA,
     ILLUSTRATIVE_NOTE,
-    REGION_NAMES,
     Areas,
     load_inputs,
 )
@@ -105,7 +104,7 @@ def resolve_areas(requested: Sequence[str], areas: Areas, lookup_file: str = "lo
         token = str(item).strip()
         if token.lower() == ALL_AREAS:
             codes += councils
-        elif token.upper() in REGION_NAMES:
+        elif token.upper() in areas.region_names:
             codes += [c for c in councils if areas.region(c) == token.upper()]
         elif token.upper() in known:
             codes.append(token.upper())
@@ -142,7 +141,7 @@ def _council_files(folder: Path, code: str, info: Areas) -> list[Path]:
 
 def _shared_files(out: Path, bundled: list[str], info: Areas) -> list[Path]:
     indicator_rows, metadata_rows = fingertips_records(info)
-    regions = sorted({info.region(c) for c in bundled} & set(REGION_NAMES))
+    regions = sorted({info.region(c) for c in bundled} & set(info.region_names))
     return [
         write_csv(out / "fingertips" / "indicators.csv", EXPORT_HEADER, indicator_rows),
         write_csv(out / "fingertips" / "indicator_metadata.csv",

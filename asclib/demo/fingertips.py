@@ -12,10 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from asclib.demo.files import fmt as _fmt
-from asclib.demo.inputs import ENGLAND, EXAMPLE_AREA, ILLUSTRATIVE_NOTE, REGION_NAMES, Areas
+from asclib.demo.inputs import ENGLAND, EXAMPLE_AREA, ILLUSTRATIVE_NOTE, Areas
 from asclib.demo.inputs import rng_for as _rng
 
-_REGION_NAMES = REGION_NAMES
 
 @dataclass(frozen=True)
 class Indicator:
@@ -146,7 +145,7 @@ def fingertips_records(areas: Areas) -> tuple[list[list[object]], list[list[obje
     lookup = areas.lookup
     councils = lookup[lookup["asc_authority"] & lookup["area_code"].str.startswith("E")]
     council_codes = councils["area_code"].tolist()
-    region_codes = sorted(set(councils["region_code"].dropna()) & set(_REGION_NAMES)) or []
+    region_codes = sorted(set(councils["region_code"].dropna()) & set(areas.region_names))
     share65_england = areas.pop(ENGLAND, 65) / max(areas.pop(ENGLAND), 1)
     rows: list[list[object]] = []
     metadata: list[list[object]] = []
@@ -251,10 +250,10 @@ def _indicator_rows(ind: Indicator, sex: str, england: np.ndarray, council_codes
 
     eng = values[ENGLAND]
     ordered = [(ENGLAND, "England", "England", "", "")]
-    ordered += [(r, _REGION_NAMES[r] + " region", "Region", ENGLAND, "England")
+    ordered += [(r, areas.region_names[r] + " region", "Region", ENGLAND, "England")
                 for r, _ in agg_codes if r != ENGLAND and r in values]
     ordered += [(c, areas.name(c), "County & UA", region_of[c],
-                 _REGION_NAMES.get(region_of[c], "") + " region") for c in council_codes]
+                 areas.region_names.get(region_of[c], "") + " region") for c in council_codes]
     for code, name, area_type, parent, parent_name in ordered:
         for t in range(n_periods):
             if code == ENGLAND:

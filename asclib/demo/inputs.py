@@ -21,6 +21,7 @@ EXAMPLE_AREA = EXAMPLE_AREA_CODE
 ILLUSTRATIVE_NOTE = ("ILLUSTRATIVE demo data made by `asc demo-data` (fixed seed): not real "
                      "records of any council")
 ENGLAND = ENGLAND_CODE
+#: English regions; used only when the lookup lacks its region_name column.
 REGION_NAMES = {
     "E12000001": "North East", "E12000002": "North West", "E12000003": "Yorkshire and The Humber",
     "E12000004": "East Midlands", "E12000005": "West Midlands", "E12000006": "East",
@@ -57,6 +58,7 @@ class Areas:
     population: pd.DataFrame  # index area_code, columns age bands (persons, mid-2020)
     finance: pd.DataFrame = field(default_factory=pd.DataFrame)  # period, area_code, gross...
     monthly_deaths: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, month, code...
+    region_names: dict[str, str] = field(default_factory=dict)  # E12 code -> name
     _names: dict[str, str] = field(default_factory=dict, repr=False)
     _regions: dict[str, str] = field(default_factory=dict, repr=False)
     _pop: dict[tuple[str, int, int], float] = field(default_factory=dict, repr=False)
@@ -66,12 +68,18 @@ class Areas:
         codes = self.lookup["area_code"].astype(str)
         self._names = dict(zip(codes, self.lookup["area_name"].astype(str), strict=True))
         self._regions = dict(zip(codes, self.lookup["region_code"].astype(str), strict=True))
+        if not self.region_names:
+            named = self.lookup[self.lookup["region_code"].astype(str).str.startswith("E12")]
+            if "region_name" in named.columns:
+                self.region_names = dict(sorted(zip(named["region_code"].astype(str),
+                                                    named["region_name"].astype(str), strict=True)))
+            self.region_names = self.region_names or dict(REGION_NAMES)
 
     # ------------------------------------------------------------------ names and regions
     def name(self, code: str) -> str:
         if code in self._names:
             return self._names[code]
-        return REGION_NAMES.get(code, "England" if code == ENGLAND else code)
+        return self.region_names.get(code, "England" if code == ENGLAND else code)
 
     def region(self, code: str) -> str:
         return self._regions.get(code, ENGLAND)
@@ -171,8 +179,13 @@ def _numeric(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def load_inputs(raw_dir: Path) -> Areas:
     """Read the lookup (required), population, ASC-FR totals and monthly deaths under
     ``raw_dir`` (``lookups/``, ``published/``)."""
-    lookup = _read(raw_dir / "lookups" / "local_authorities.csv",
-                   ["area_code", "area_name", "region_code", "asc_authority"], required=True)
+    lookup_path = raw_dir / "lookups" / "local_authorities.csv"
+    lookup = _read(lookup_path, ["area_code", "area_name", "region_code", "asc_authority"],
+                   required=True)
+    header = pd.read_csv(lookup_path, dtype=str, nrows=0).columns
+    if "region_name" in header:
+        lookup["region_name"] = pd.read_csv(lookup_path, dtype=str, keep_default_na=False,
+                                            usecols=["region_name"])["region_name"]
     lookup = lookup.assign(
         area_code=lookup["area_code"].str.strip(),
         asc_authority=lookup["asc_authority"].str.strip().str.lower().isin(["true", "1", "yes"]))
