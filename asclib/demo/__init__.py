@@ -3,8 +3,9 @@
 Writes made-up records, in the same layouts as the real files, under ``data/raw/demo/``:
 
 - ``council/<code>/budget_ledger.xlsx``, ``day_service_placements.xlsx``,
-  ``care_home_outbreaks.xlsx`` for each council (:mod:`asclib.demo.council`); by default the
-  16 bundled councils (Sefton E08000014 and its 15 Oflog nearest neighbours), on request any
+  ``care_home_outbreaks.xlsx`` for each council (:mod:`asclib.demo.ledger`,
+  :mod:`asclib.demo.day_services`, :mod:`asclib.demo.outbreaks`); by default the 16
+  bundled councils (Sefton E08000014 and its 15 Oflog nearest neighbours), on request any
   or every English council with adult social care responsibilities (``--area all``, or a
   region code). Councils beyond the bundled ones also get ``council/<code>/
   weekly_deaths_la.csv`` (their weekly deaths); their folders are git-ignored;
@@ -29,14 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from asclib import paths
-from asclib.demo.council import (
-    CARE_PACKAGE_SERVICES,
-    PSRS,
-    SERVICES,
-    day_service_records,
-    ledger_records,
-    outbreak_records,
-)
+from asclib.demo.day_services import day_service_records
 from asclib.demo.files import fmt as _fmt
 from asclib.demo.files import write_csv, write_xlsx
 from asclib.demo.fingertips import EXPORT_HEADER, fingertips_records
@@ -47,6 +41,8 @@ from asclib.demo.inputs import (
     Areas,
     load_inputs,
 )
+from asclib.demo.ledger import CARE_PACKAGE_SERVICES, PSRS, SERVICES, ledger_records
+from asclib.demo.outbreaks import outbreak_records
 from asclib.demo.weekly_deaths import WEEKLY_HEADER, weekly_deaths_records
 from asclib.errors import DataProblem, InputDataError
 
@@ -197,7 +193,7 @@ def _write_readme(path: Path, bundled: list[str], regions: list[str], info: Area
         else []
     monthly_listing = ", ".join(f"{c} {info.name(c)}" for c in monthly) or "none"
     region_listing = ", ".join(f"{c} {info.name(c)}" for c in regions)
-    from asclib.demo.council import ANNUAL_GROWTH
+    from asclib.demo.ledger import ANNUAL_GROWTH
 
     text = f"""# ILLUSTRATIVE demo data
 

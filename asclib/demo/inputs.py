@@ -36,6 +36,16 @@ def rng_for(area_code: str, component: str) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(f"asc-demo/{area_code}/{component}".encode()))
 
 
+def exact_split(total: int, weights: np.ndarray) -> np.ndarray:
+    """Whole numbers in proportion to ``weights`` that add up to ``total`` (largest
+    remainder)."""
+    raw = total * weights / weights.sum()
+    out = np.floor(raw).astype(np.int64)
+    remainder = total - int(out.sum())
+    out[np.argsort(-(raw - out), kind="stable")[:remainder]] += 1
+    return out
+
+
 @dataclass(frozen=True)
 class FinanceTarget:
     """The totals a council's illustrative ledger is calibrated to.

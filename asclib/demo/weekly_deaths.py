@@ -26,8 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from asclib.demo.council import exact_split
-from asclib.demo.inputs import ENGLAND, EXAMPLE_AREA, Areas, rng_for
+from asclib.demo.inputs import ENGLAND, EXAMPLE_AREA, Areas, exact_split, rng_for
 
 PLACES = (("care-home", "Care home"), ("home", "Home"), ("hospital", "Hospital"),
           ("hospice", "Hospice"), ("other-communal-establishment", "Other communal establishment"),
