@@ -490,9 +490,8 @@ def care_home_codes(care_home_deaths: pd.DataFrame, area_codes: Iterable[str],
         lambda y: set(y.astype(int)))
     keep = []
     for code in dict.fromkeys(area_codes):
-        if code == england_code and code not in held.index:
-            keep.append(code)
-        elif code in held.index and needed <= held[code]:
+        built = code == england_code and code not in held.index  # summed from councils
+        if built or (code in held.index and needed <= held[code]):
             keep.append(code)
     return keep
 

@@ -479,8 +479,8 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
 
 
 def red_red(summary: pd.DataFrame) -> pd.DataFrame:
-    """Indicators significantly worse than England (Worse, at 95% or 99.8%) AND whose recent trend is
-    getting worse (Fingertips' "Increasing/Decreasing and getting worse")."""
+    """Indicators significantly worse than England (Worse, at 95% or 99.8%) AND whose recent
+    trend is getting worse (Fingertips' "Increasing/Decreasing and getting worse")."""
     worse = summary["compared_to_england"].isin(_WORSE)
     getting_worse = summary["recent_trend"].astype("string").str.lower().str.contains(
         "getting worse", regex=False).fillna(False)
@@ -492,8 +492,8 @@ def headline_counts(summary: pd.DataFrame) -> dict[str, Any]:
 
     ``indicators_compared`` counts indicators with a comparison with England (anything but
     "Not compared"); ``significantly_worse_than_england`` counts Worse,
-    ``significantly_better_than_england`` Better (at either confidence level); ``red_red`` is the number of red-red
-    indicators and ``red_red_indicators`` their names.
+    ``significantly_better_than_england`` Better (at either confidence level); ``red_red`` is
+    the number of red-red indicators and ``red_red_indicators`` their names.
     """
     compared = summary["compared_to_england"].astype("string")
     flagged = red_red(summary)
