@@ -139,3 +139,12 @@ def area_is_illustrative(data: Any, table: str, area_code: str) -> bool:
     if mine:
         return any(bool(s.get("illustrative", entry.get("illustrative", False))) for s in mine)
     return bool(entry.get("illustrative", False))
+
+
+def years_held(data: Any, table: str, area_code: str) -> set[int]:
+    """The calendar years a table with a ``year`` column holds for the area (none when the
+    table or the area's rows are absent), without recording a read."""
+    if not data.has_rows(table, area_code):
+        return set()
+    frame = _whole_table(data, table)
+    return set(frame.loc[frame["area_code"] == area_code, "year"].astype(int))

@@ -600,3 +600,45 @@ def outbreak_state_table(state: dict[str, int], date: Any,
                 "published": published.get(OUTBREAK_FIGURES[key], np.nan)}
                for key in _OUTBREAK_LABELS]
     return pd.DataFrame.from_records(records, columns=["measure", "date", "value", "published"])
+
+
+def document_quotes(seed_figures: pd.DataFrame, area_code: str,
+                    figure_ids: Sequence[str]) -> tuple[dict[str, float], str]:
+    """Figures ``figure_ids`` (e.g. England's shares) quoted in a document of the area's own:
+    their values and the document's name, only when that document also publishes figures
+    for ``area_code`` (so one council's documents never appear in another's report).
+    ``({}, "")`` otherwise."""
+    require_columns(seed_figures, "seed_figures", ["figure_id", "value", "area_code",
+                                                   "document"])
+    rows = seed_figures[seed_figures["figure_id"].isin(list(figure_ids))]
+    own = set(seed_figures.loc[seed_figures["area_code"] == area_code, "document"].astype(str))
+    rows = rows[rows["document"].astype(str).isin(own)]
+    if len(rows) < len(set(figure_ids)):
+        return {}, ""
+    values = {str(k): float(v) for k, v in zip(rows["figure_id"], rows["value"], strict=True)}
+    return values, str(rows["document"].iloc[0])
+
+
+def monthly_covers(monthly_deaths: pd.DataFrame, area_code: str, year: int,
+                   baseline_years: int = 5) -> bool:
+    """Whether the monthly table holds the area's deaths for ``year`` and each of the
+    ``baseline_years`` before it (what :func:`monthly_excess` needs)."""
+    held = set(monthly_deaths.loc[monthly_deaths["area_code"] == area_code, "year"].astype(int))
+    return set(range(year - baseline_years, year + 1)) <= held
+
+
+def care_home_years(care_home_deaths: pd.DataFrame, year: int) -> tuple[int, ...]:
+    """``year`` and the year after when the table holds it (the second pandemic year)."""
+    held = set(care_home_deaths["year"].astype(int))
+    return (year, year + 1) if year + 1 in held else (year,)
+
+
+def illustrative_areas(weekly_deaths: pd.DataFrame, area_codes: Iterable[str]) -> dict[str, bool]:
+    """Per area code, whether its weekly rows are illustrative (the ``illustrative`` column;
+    a table without it is taken as illustrative)."""
+    out = {}
+    for code in area_codes:
+        rows = weekly_deaths[weekly_deaths["area_code"] == code]
+        out[code] = bool(rows["illustrative"].astype(bool).any()) \
+            if "illustrative" in rows.columns else True
+    return out

@@ -33,11 +33,17 @@ def _expected_words(compared: str) -> str:
 
 
 def excess(comparison: pd.DataFrame, area_name: str, benchmark_name: str, *,
-           illustrative: bool, period_word: str = "weeks", what: str = "deaths") -> str:
+           illustrative: bool | Mapping[str, bool], period_word: str = "weeks",
+           what: str = "deaths") -> str:
     """One paragraph on an ``excess_comparison`` or ``monthly_excess_comparison`` table:
     observed against expected, excess, percentage excess with its 95% interval, and whether
-    the figures are real or illustrative."""
-    kind = provenance(illustrative)
+    the figures are real or illustrative (``illustrative``: one flag, or one per area code
+    as ``covid.illustrative_areas`` gives)."""
+    def kind_of(code: str) -> str:
+        flag = illustrative.get(code, True) if isinstance(illustrative, Mapping) \
+            else illustrative
+        return provenance(bool(flag))
+
     if comparison.empty:
         return f"No {what} are available to compare for {area_name}."
     series = "monthly registrations" if period_word == "months" else "weekly registrations"
@@ -46,7 +52,8 @@ def excess(comparison: pd.DataFrame, area_name: str, benchmark_name: str, *,
         name = area_name if row["role"] == "area" else benchmark_name
         span = row["weeks"] if "weeks" in row.index else row["months"]
         parts.append(
-            f"**{name}** ({period_word} {span} of {int(row['year'])}, {kind} {series}): "
+            f"**{name}** ({period_word} {span} of {int(row['year'])}, "
+            f"{kind_of(str(row['area_code']))} {series}): "
             f"{count(row['observed'])} {what} against {count(row['expected'])} expected, an "
             f"excess of {signed(row['excess_deaths'], count)} ({_pct(row['excess_pct'])}, "
             f"95% CI {_pct(row['excess_pct_lower_95'])} to {_pct(row['excess_pct_upper_95'])}),"
@@ -203,3 +210,10 @@ def key_messages(*, area_name: str, year: int, heads: Mapping[str, Any],
     if not messages:
         messages.append(f"No deaths or outbreak figures for {area_name} in {year} are held.")
     return messages
+
+
+def skip_reason(area_name: str, area_code: str) -> str:
+    """The plain reason the notebook is skipped for a council with no deaths figures."""
+    return (f"covid: no deaths figures for {area_name} ({area_code}) in the data (weekly, "
+            "monthly or care-home deaths); add the ONS files under data/raw/official/ and run "
+            "`asc prepare`")
