@@ -774,3 +774,8 @@ def manifest_headlines(summary: pd.DataFrame) -> dict[str, Any]:
     (a single text value) instead of a list."""
     counts = headline_counts(summary)
     return {**counts, "red_red_indicators": "; ".join(counts["red_red_indicators"])}
+
+
+def empty_asc_summary() -> pd.DataFrame:
+    """An :func:`asc_measures_summary` table with no rows (a council Oflog does not cover)."""
+    return pd.DataFrame(columns=ASC_SUMMARY_COLUMNS)
