@@ -366,8 +366,8 @@ def test_cohort_and_rate_text(cohort):
     heads = ds.headlines(cohort)
     assert ds_text.cohort(heads, area_name="Aville", illustrative=False) == (
         "Aville's placements show 16 clients using day services; 4 of them (25%) buy their day "
-        "service with a direct payment. 56% have learning disability support as their primary support reason "
-        "and 56% are under 60.")
+        "service with a direct payment. 56% have learning disability support as their primary "
+        "support reason and 56% are under 60.")
     against = ds.against_dp_rate(cohort, 45.0)
     text = ds_text.rates(heads, 45.0, against, area_name="Wirral", illustrative=True)
     assert text.startswith("In Wirral's illustrative placements daily rates run from £40 to "
