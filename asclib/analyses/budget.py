@@ -40,6 +40,7 @@ import pandas as pd
 
 from asclib import benchmark
 from asclib.analyses._checks import numeric_column, require_columns
+from asclib.formatting import money
 
 #: Vocabularies of the processed ``budget_ledger`` (docs/ARCHITECTURE.md), in display order.
 SERVICE_TYPES: tuple[str, ...] = (
@@ -447,7 +448,8 @@ def _reconciliation_record(key: str, label: str, unit: str, precision: float,
         if within:
             status = "agrees within rounding"
         elif unit == "GBP":
-            status = f"DIFFERS by £{difference / 1e6:+,.2f}m"
+            sign = "+" if difference >= 0 else "-"
+            status = f"DIFFERS by {sign}{money(abs(difference))}"
         else:
             status = f"DIFFERS by {difference * 100:+.1f} percentage points"
     return {"line": key, "label": label, "unit": unit, "ledger_value": ledger_value,

@@ -42,6 +42,7 @@ import pandas as pd
 
 from asclib.analyses._checks import numeric_column, require_columns
 from asclib.disclosure import suppress
+from asclib.formatting import money
 
 LEARNING_DISABILITY = "Learning disability support"
 DIRECT_PAYMENT = "direct_payment"
@@ -661,7 +662,8 @@ def sensitivity(placements: pd.DataFrame, model: BandedModel,
         modelled = float(result["modelled_annual_cost_gbp"].sum())
         records.append({
             "delta_gbp_per_day": float(delta),
-            "band_rates": ", ".join(f"{k} £{v:,.2f}" for k, v in shifted.daily_rates.items()),
+            "band_rates": ", ".join(f"{k} {money(v, style='pence')}"
+                                for k, v in shifted.daily_rates.items()),
             "current_annual_cost_gbp": current, "modelled_annual_cost_gbp": modelled,
             "target_annual_cost_gbp": float(result["target_annual_cost_gbp"].sum()),
             "change_gbp": modelled - current,

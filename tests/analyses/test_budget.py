@@ -150,7 +150,7 @@ def test_reconcile_shows_a_half_million_difference(seeds):
     assert gross["published_value"] == pytest.approx(153.3 * M)
     assert gross["difference"] == pytest.approx(0.5 * M)
     assert not gross["within_rounding"]
-    assert gross["status"] == "DIFFERS by £+0.50m"
+    assert gross["status"] == "DIFFERS by +£500.0k"
     assert table.loc["net_budget_gbp", "difference"] == pytest.approx(0.5 * M)
     assert table.loc["income_gbp", "status"] == "agrees within rounding"
 
@@ -374,7 +374,7 @@ def test_reconciliation_text_agrees_differs_and_unpublished(seeds):
     assert "Care-home spend on clients under 65: DIFFERS by -1.3 percentage points" in text
     off = budget.reconcile(budget.ledger_figures(make_ledger(extra_gross_cc4=0.2), PERIOD), seeds,
                            area_code=AREA, period=PERIOD)
-    assert "Gross budget: DIFFERS by £+0.20m" in budget_text.reconciliation(
+    assert "Gross budget: DIFFERS by +£200.0k" in budget_text.reconciliation(
         off, area_name="Sefton", illustrative=False)
     none = budget.reconcile(figures, seeds, area_code="E08000015", period=PERIOD)
     assert budget_text.reconciliation(none, area_name="Wirral", illustrative=True).startswith(
