@@ -403,3 +403,21 @@ def test_care_home_codes_drop_councils_without_complete_years():
     table = _care_home_table()
     codes = covid.care_home_codes(table, [AREA, NEIGHBOUR, "E10000016", ENGLAND], (2020,))
     assert codes == [AREA, NEIGHBOUR, ENGLAND]
+
+
+def test_key_messages_say_real_or_illustrative():
+    heads = {"excess_deaths": 738.2, "excess_deaths_pct": 22.60395615,
+             "excess_deaths_source": covid.EXCESS_SOURCE_MONTHLY,
+             "care_home_deaths_2020": 946.0, "care_home_deaths_baseline": 711.8,
+             "homes_with_open_outbreak": 43, "outbreak_single_case_homes": 6}
+    messages = covid_text.key_messages(area_name="Sefton", year=2020, heads=heads,
+                                       weekly_illustrative=True, outbreaks_illustrative=True,
+                                       outbreak_date="2021-01-31")
+    assert messages == [
+        "Sefton registered +738 deaths above the usual level in 2020 (+22.6%; source: ONS "
+        "monthly death registrations (real); real data).",
+        "946 people died in Sefton's care homes in 2020, against 711.8 a year in 2015-2019 "
+        "(real ONS data).",
+        "On 31 January 2021, 43 care homes had an open outbreak, 6 of them with a single case "
+        "(illustrative data).",
+    ]

@@ -370,3 +370,34 @@ def test_indicator_info_and_manifest_headlines(metadata, summary):
         jsna.indicator_info(metadata, 99)
     headlines = jsna.manifest_headlines(summary)
     assert headlines["red_red_indicators"] == "Alcohol-related admissions"
+
+
+def test_financial_year_takes_each_indicator_at_its_latest_period_ending_by_it(indicators,
+                                                                                  metadata):
+    # calendar-year periods "2015".."2019" end on 31 December: 2018/19 (to 31 March 2019)
+    # holds 2018 at the latest, 2019/20 holds 2019
+    at_2018_19 = jsna.indicator_summary(indicators, metadata, AREA, REGION, COMPARATORS,
+                                        period="2018/19")
+    assert set(at_2018_19["period"]) == {"2018"}
+    at_2019_20 = jsna.indicator_summary(indicators, metadata, AREA, REGION, COMPARATORS,
+                                        period="2019/20")
+    assert set(at_2019_20["period"]) == {"2019"}
+    with pytest.raises(ValueError, match="no rows for area E08000014 ending by the end of "
+                                         "2001/02"):
+        jsna.indicator_summary(indicators, metadata, AREA, REGION, COMPARATORS,
+                               period="2001/02")
+
+
+def test_key_messages_say_real_or_illustrative(summary):
+    counts = jsna.headline_counts(summary)
+    asc = pd.DataFrame({"quartile": ["Best quartile", "Worst quartile", "2nd quartile"]})
+    messages = jsna_text.key_messages(counts, asc, area_name="Sefton", period="2021/22",
+                                      illustrative=True)
+    assert messages[0] == (
+        f"As at 2021/22, Sefton is Worse than England on "
+        f"{counts['significantly_worse_than_england']} and Better on "
+        f"{counts['significantly_better_than_england']} of {counts['indicators_compared']} "
+        "compared indicators (illustrative data).")
+    assert messages[2] == ("On the Oflog adult social care measures, Sefton is in the best "
+                           "quartile of its comparators on 1 and the worst on 1 of 3 (real "
+                           "data).")
