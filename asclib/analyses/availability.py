@@ -61,7 +61,8 @@ def financial_years(first: pd.Timestamp, last: pd.Timestamp) -> list[str]:
 def _whole_table(data: Any, table: str) -> pd.DataFrame:
     """A whole processed table read to learn what the data hold, without recording it as
     an input of the report (its provenance stays that of the rows the report uses)."""
-    return data._load(table)  # noqa: SLF001 (Dataset's unrecorded read, as has_rows uses)
+    load = getattr(data, "_load", None)  # Dataset's unrecorded read, as has_rows uses
+    return load(table) if load is not None else data.table(table)
 
 
 def budget_periods(data: Any) -> list[str]:
