@@ -28,6 +28,7 @@ __all__ = [
     "Polarity",
     "Trend",
     "comparator_codes",
+    "comparator_note",
     "compare",
     "compare_two_level",
     "quartile_position",
@@ -354,8 +355,10 @@ def comparator_codes(
     all metropolitan districts), "nearest_neighbours" (the area's rows of
     ``nearest_neighbours``, e.g. CIPFA / Oflog neighbours) or a comma-separated list of codes.
     ``lookup`` has columns area_code, region_code, geography, asc_authority;
-    ``nearest_neighbours`` columns area_code, neighbour_code. The result is the area followed
-    by the other members in ``lookup`` / list order, without duplicates.
+    ``nearest_neighbours`` columns area_code, neighbour_code. An area with no nearest
+    neighbours listed (City of London, Isles of Scilly) gets its region instead; say so with
+    :func:`comparator_note`. The result is the area followed by the other members in
+    ``lookup`` / list order, without duplicates.
     """
     required = ["area_code", "region_code", "geography", "asc_authority"]
     missing = [c for c in required if c not in lookup.columns]
@@ -382,11 +385,10 @@ def comparator_codes(
             if column not in nearest_neighbours.columns:
                 raise ValueError(f"comparator_codes: nearest_neighbours lacks column {column!r}")
         mine = nearest_neighbours[nearest_neighbours["area_code"].astype(str) == area_code]
-        if mine.empty:
-            raise ValueError(
-                f"comparator_codes: no nearest neighbours listed for area {area_code!r}"
-            )
-        members = mine["neighbour_code"].astype(str).tolist()
+        if mine.empty:  # e.g. City of London, Isles of Scilly: fall back to the region
+            members = codes[asc & (lookup["region_code"] == row["region_code"])].tolist()
+        else:
+            members = mine["neighbour_code"].astype(str).tolist()
     elif (
         isinstance(group, str)
         and "," in group
@@ -405,3 +407,29 @@ def comparator_codes(
             f"{', '.join(COMPARATOR_GROUPS)} or a comma-separated list of area codes"
         )
     return list(dict.fromkeys([area_code, *members]))
+
+
+def comparator_note(
+    area_code: str,
+    group: str,
+    lookup: pd.DataFrame,
+    nearest_neighbours: pd.DataFrame | None = None,
+) -> str:
+    """A sentence for the report when :func:`comparator_codes` could not use the group asked
+    for: an area with no nearest neighbours listed falls back to its region. Empty otherwise.
+    """
+    if not isinstance(group, str) or group.strip().lower() != "nearest_neighbours":
+        return ""
+    listed = (
+        nearest_neighbours is not None
+        and (nearest_neighbours["area_code"].astype(str) == area_code).any()
+    )
+    if listed:
+        return ""
+    row = lookup.loc[lookup["area_code"].astype(str) == area_code].iloc[0]
+    name = row.get("area_name", area_code)
+    region = row.get("region_name") or row.get("region_code") or "its region"
+    return (
+        f"{name} has no nearest neighbours in the comparator list, so the councils of its "
+        f"region ({region}) are used as its comparator group instead."
+    )

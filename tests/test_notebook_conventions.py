@@ -83,3 +83,42 @@ def test_notebook_does_not_open_files_or_change_directory(nb) -> None:
 def test_no_absolute_paths(nb) -> None:
     source = "\n".join(c.source for c in _code_cells(nb))
     assert "/work/" not in source and "C:\\" not in source and Path.home().as_posix() not in source
+
+
+def _report_calls(nb: nbformat.NotebookNode, method: str) -> list[ast.Call]:
+    calls = []
+    for cell in _code_cells(nb):
+        for node in ast.walk(ast.parse(cell.source)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == method and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "rpt"):
+                calls.append(node)
+    return calls
+
+
+def test_every_table_and_figure_names_its_sources_and_figures_have_alt_text(nb) -> None:
+    """Provenance per table and chart (issue 11 item 5): ``sources=`` on every rpt.table and
+    rpt.figure, ``alt=`` (words) on every figure."""
+    tables, figures = _report_calls(nb, "table"), _report_calls(nb, "figure")
+    assert tables and figures
+    for call in tables + figures:
+        assert "sources" in {k.arg for k in call.keywords}, ast.unparse(call)[:120]
+    for call in figures:
+        assert "alt" in {k.arg for k in call.keywords}, ast.unparse(call)[:120]
+
+
+def test_key_messages_how_to_run_for_analysts_and_methods_at_the_end(nb) -> None:
+    assert len(_report_calls(nb, "key_messages")) == 1
+    analyst = [c for c in nb.cells if "analyst-only" in c.metadata.get("tags", [])]
+    assert analyst and all("how_to_run(" in c.source for c in analyst)
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert markdown[-1].startswith("## Methods notes")
+    # no council's text in the notebook's own words, no rank words for significance
+    for text in markdown:
+        assert not re.search(r"Sefton|Bootle|Formby|\bBest\b|\bWorst\b", text), text[:80]
+
+
+def test_period_is_checked_first(nb) -> None:
+    code = [c.source for c in _code_cells(nb)]
+    setup = next(i for i, s in enumerate(code) if "open_data(" in s)
+    assert "availability.check_period(" in code[setup]

@@ -40,6 +40,7 @@ import pandas as pd
 
 from asclib import benchmark
 from asclib.analyses._checks import numeric_column, require_columns
+from asclib.formatting import money
 
 #: Vocabularies of the processed ``budget_ledger`` (docs/ARCHITECTURE.md), in display order.
 SERVICE_TYPES: tuple[str, ...] = (
@@ -447,7 +448,8 @@ def _reconciliation_record(key: str, label: str, unit: str, precision: float,
         if within:
             status = "agrees within rounding"
         elif unit == "GBP":
-            status = f"DIFFERS by £{difference / 1e6:+,.2f}m"
+            sign = "+" if difference >= 0 else "-"
+            status = f"DIFFERS by {sign}{money(abs(difference))}"
         else:
             status = f"DIFFERS by {difference * 100:+.1f} percentage points"
     return {"line": key, "label": label, "unit": unit, "ledger_value": ledger_value,
@@ -672,18 +674,7 @@ def unit_cost_range(unit_cost_table: pd.DataFrame) -> pd.DataFrame:
     return out[["extreme", *(c for c in out.columns if c != "extreme")]]
 
 
-# --------------------------------------------------------------------------- narrative
-
-
-def _m(value: float) -> str:
-    """Pounds as £m to one decimal place (as the seeds publish budget lines)."""
-    return f"£{value / 1e6:,.1f}m"
-
-
-def _m_exact(value: float) -> str:
-    """Pounds as £m with as many decimals as needed, up to three (£0.643m, £1.65m, £3.3m)."""
-    text = f"{value / 1e6:,.3f}".rstrip("0")
-    return f"£{text}0m" if text.endswith(".") else f"£{text}m"
+# --------------------------------------------------------------------------- unit-cost ranges
 
 
 def published_unit_cost_range(unit_cost_table: pd.DataFrame, seed_figures: pd.DataFrame,
@@ -721,112 +712,60 @@ def published_unit_cost_range(unit_cost_table: pd.DataFrame, seed_figures: pd.Da
     return pd.DataFrame(records)
 
 
-def budget_summary_text(figures: Mapping[str, float], *, area_name: str, period: str) -> str:
-    """One paragraph on the year's budget from :func:`ledger_figures`: gross, income, net, care
-    packages (share of gross), care homes (share of packages) and the under-65 share."""
-    return (
-        f"In {period} {area_name}'s adult social care budget is {_m(figures['gross_budget_gbp'])}"
-        f" gross. Income of {_m(figures['income_gbp'])} brings the net budget to "
-        f"{_m(figures['net_budget_gbp'])}. Care packages take "
-        f"{_m(figures['care_packages_gbp'])} ({figures['care_package_share']:.0%} of gross); "
-        f"residential and nursing care is {_m(figures['care_home_spend_gbp'])}, "
-        f"{figures['residential_nursing_share']:.0%} of care-package spend, and "
-        f"{figures['care_home_under_65_share']:.0%} of care-home spend is on adults under 65.")
+# --------------------------------------------------------------------------- published totals
+
+#: Status of an area with no ASC-FR row in the latest year the data hold (e.g. a council
+#: created after that year, such as BCP in 2016/17): its figures are never apportioned.
+NO_PUBLISHED_FIGURES = "no published figures for this council's current boundary"
 
 
-def reconciliation_text(reconciliation: pd.DataFrame) -> str:
-    """What a :func:`reconcile` table says, in one sentence: every line agrees within rounding,
-    which lines differ (and by how much), or that the area publishes no figures to check."""
-    require_columns(reconciliation, "reconciliation", ["label", "status", "within_rounding"])
-    lines = reconciliation[reconciliation["line"] != "published_net_check"] \
-        if "line" in reconciliation.columns else reconciliation
-    checked = lines[lines["status"] != "no published figure"]
-    if checked.empty:
-        return ("No published budget figures are held for this council, so the ledger totals "
-                "below are shown as they are, without a check against a published budget.")
-    differs = checked[checked["within_rounding"].astype("boolean").fillna(False) == False]  # noqa: E712
-    if differs.empty:
-        return (f"All {len(checked)} ledger lines with a published figure agree with it to the "
-                "precision it is published to.")
-    listed = "; ".join(f"{row.label}: {row.status}" for row in differs.itertuples())
-    return (f"{len(differs)} of {len(checked)} ledger lines differ from the published figure "
-            f"by more than rounding ({listed}). The differences are shown, not absorbed.")
+def latest_finance_period(asc_finance: pd.DataFrame) -> str:
+    """The latest financial year the ``asc_finance`` table holds (for any council)."""
+    require_columns(asc_finance, "asc_finance", ["period"])
+    held = sorted(asc_finance["period"].dropna().astype(str).unique())
+    if not held:
+        raise ValueError("table 'asc_finance' has no rows")
+    return held[-1]
 
 
-def year_on_year_text(yoy: pd.DataFrame, by: str = "service_type") -> str:
-    """The total change and the largest increase and decrease of a :func:`year_on_year`
-    table, in one sentence."""
-    require_columns(yoy, "year_on_year", [by, "previous_gbp", "current_gbp", "change_gbp"])
-    total = yoy[yoy[by].astype(str) == TOTAL].iloc[0]
-    parts = yoy[yoy[by].astype(str) != TOTAL]
-    previous, current = str(yoy["previous_period"].iloc[0]), str(yoy["period"].iloc[0])
-    direction = "rose" if total["change_gbp"] >= 0 else "fell"
-    pct = (f" ({abs(total['change_gbp']) / total['previous_gbp']:.1%})"
-           if total["previous_gbp"] else "")
-    text = (f"Gross spend {direction} by {_m(abs(total['change_gbp']))}{pct} from {previous} "
-            f"({_m(total['previous_gbp'])}) to {current} ({_m(total['current_gbp'])}).")
-    if len(parts):
-        top = parts.loc[parts["change_gbp"].idxmax()]
-        low = parts.loc[parts["change_gbp"].idxmin()]
-        if top["change_gbp"] > 0:
-            text += f" The largest increase is in {top[by]} (+{_m(top['change_gbp'])})."
-        if low["change_gbp"] < 0:
-            text += f" The largest fall is in {low[by]} (-{_m(-low['change_gbp'])})."
-    return text
+def published_totals(asc_finance: pd.DataFrame, area_code: str,
+                     period: str | None = None) -> pd.DataFrame:
+    """The area's real ASC-FR gross expenditure, income and net (= gross - income) for
+    ``period`` (default: the latest year the table holds, for any council).
 
-
-def per_head_text(per_head: pd.DataFrame, measure: str = "net_per_adult_gbp") -> str:
-    """The area's spend per adult, its rank and the comparator median from a
-    :func:`spend_per_head` table, naming the finance and population years."""
-    require_columns(per_head, "spend_per_head", [measure, "is_area", "finance_period",
-                                                  "population_year"])
-    area = per_head[per_head["is_area"].astype(bool)].iloc[0]
-    others = per_head.loc[~per_head["is_area"].astype(bool), measure].dropna()
-    ranked = per_head[measure].rank(ascending=False, method="min")
-    rank = int(ranked[per_head["is_area"].astype(bool)].iloc[0])
-    name = area["area_name"] if "area_name" in per_head.columns else area["area_code"]
-    kind = "Net" if measure.startswith("net") else "Gross"
-    median = f"£{others.median():,.0f}" if len(others) else "not available"
-    return (f"{kind} spend per adult in {name} was £{area[measure]:,.0f} "
-            f"({area['finance_period']} spend over the mid-{area['population_year']} population "
-            f"aged 18+), ranked {rank} of {int(ranked.notna().sum())} (1 = highest); the "
-            f"comparator median is {median}.")
-
-
-def unit_cost_text(comparison: pd.DataFrame) -> str:
-    """The ASC-FR range of weekly unit costs beside the published one (a
-    :func:`published_unit_cost_range` table), in one or two sentences."""
-    real = comparison.iloc[0]
-    text = (f"In {real['period']} (ASC-FR) weekly unit costs ranged from "
-            f"£{real['lowest_gbp_per_week']:,.0f} ({real['lowest_at']}) to "
-            f"£{real['highest_gbp_per_week']:,.0f} ({real['highest_at']}).")
-    published = comparison.iloc[1]
-    if published["status"] == "published":
-        text += (f" The council's own documents ({published['period']}) quote "
-                 f"£{published['lowest_gbp_per_week']:,.0f} to "
-                 f"£{published['highest_gbp_per_week']:,.0f} a week.")
+    One row: ``period, area_code, gross_gbp, income_gbp, net_gbp, status``; ``status`` is
+    "published", or :data:`NO_PUBLISHED_FIGURES` with missing values when the area's code has
+    no row that year (never figures apportioned from predecessor councils).
+    Source: NHS Digital, Adult Social Care Activity and Finance Report (council totals).
+    """
+    require_columns(asc_finance, "asc_finance",
+                    ["period", "area_code", "gross_gbp", "income_gbp", "net_gbp"])
+    period = latest_finance_period(asc_finance) if period is None else str(period)
+    rows = asc_finance[(asc_finance["period"].astype(str) == period)
+                       & (asc_finance["area_code"].astype(str) == str(area_code))]
+    record: dict[str, Any] = {"period": period, "area_code": str(area_code)}
+    if rows.empty:
+        record |= {"gross_gbp": np.nan, "income_gbp": np.nan, "net_gbp": np.nan,
+                   "status": NO_PUBLISHED_FIGURES}
     else:
-        text += " No range published by the council is held to compare with."
-    return text
+        row = rows.iloc[0]
+        record |= {column: float(pd.to_numeric(pd.Series([row[column]]), errors="coerce")
+                                 .iloc[0]) for column in ("gross_gbp", "income_gbp", "net_gbp")}
+        record["status"] = "published"
+    return pd.DataFrame([record])
 
 
-def in_year_text(position: pd.DataFrame) -> str:
-    """The published in-year position (an :func:`in_year_position` table) in one sentence."""
-    require_columns(position, "in_year_position", ["figure_id", "value_gbp", "status"])
-    held = position[position["status"] == "published"]
-    if held.empty:
-        return "No in-year budget position is published for this council in the data held."
-    by_id = {str(f).rsplit("_20", 1)[0]: v for f, v in zip(held["figure_id"], held["value_gbp"],
-                                                            strict=True)}
-    parts = []
-    if "forecast_deficit" in by_id:
-        parts.append(f"a forecast overspend of {_m_exact(by_id['forecast_deficit'])}")
-    if "efficiency_programme" in by_id:
-        parts.append(f"which assumes an efficiency programme of "
-                     f"{_m_exact(by_id['efficiency_programme'])} is delivered")
-    text = "The published in-year position is " + (", ".join(parts) or "listed below") + "."
-    if "health_reimbursement" in by_id:
-        text += (f" Health has reimbursed {_m_exact(by_id['health_reimbursement'])} of "
-                 "Covid-related "
-                 "costs to date.")
-    return text
+def has_published_totals(totals: pd.DataFrame) -> bool:
+    """Whether a :func:`published_totals` table holds the area's figures."""
+    return bool((totals["status"] == "published").all())
+
+
+def published_headlines(totals: pd.DataFrame) -> dict[str, Any]:
+    """The ASC-FR headline figures of a :func:`published_totals` table for the manifest:
+    ``published_gross_gbp``, ``published_net_gbp`` (None when the council has no row) and
+    ``published_finance_period`` (the data year)."""
+    row = totals.iloc[0]
+    held = row["status"] == "published"
+    return {"published_finance_period": str(row["period"]),
+            "published_gross_gbp": float(row["gross_gbp"]) if held else None,
+            "published_net_gbp": float(row["net_gbp"]) if held else None}

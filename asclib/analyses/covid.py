@@ -404,27 +404,45 @@ def outbreak_timeline(outbreaks: pd.DataFrame, start: Any = None, end: Any = Non
         records, columns=["date", "homes_with_open_outbreak", "resident_cases", "staff_cases"])
 
 
+#: Where the headline ``excess_deaths`` comes from (the manifest's ``excess_deaths_source``).
+EXCESS_SOURCE_MONTHLY = "ONS monthly death registrations (real)"
+EXCESS_SOURCE_WEEKLY_REAL = "ONS weekly death registrations (real)"
+EXCESS_SOURCE_WEEKLY_ILLUSTRATIVE = "weekly deaths (illustrative records)"
+
+
 def headlines(*, excess: pd.DataFrame | None = None, by_place: pd.DataFrame | None = None,
               care_home_excess: pd.DataFrame | None = None, area_code: str | None = None,
-              outbreaks_now: dict[str, int] | None = None,
-              year: int = 2020) -> dict[str, float | int]:
+              outbreaks_now: dict[str, int] | None = None, year: int = 2020,
+              monthly: pd.DataFrame | None = None,
+              weekly_illustrative: bool = True) -> dict[str, float | int | str]:
     """The covid notebook's headline figures from the tables above (keys for what is given).
 
-    ``excess``: an :func:`excess_summary` row or :func:`excess_comparison` table (the "area"
-    row) -> ``excess_deaths``, ``excess_deaths_pct``. ``by_place``: a
-    :func:`covid_deaths_by_place` table -> ``covid_deaths``, ``covid_deaths_care_home_share``,
-    ``covid_deaths_hospital_share``, ``benchmark_care_home_share``,
-    ``benchmark_hospital_share`` (fractions). ``care_home_excess`` + ``area_code``: a
-    :func:`care_home_excess_by_year` table -> ``care_home_deaths_<year>``,
-    ``care_home_deaths_baseline``, ``care_home_excess_deaths_<year>``. ``outbreaks_now``: an
-    :func:`outbreak_state` dict -> ``homes_with_open_outbreak``.
+    ``excess_deaths`` / ``excess_deaths_pct`` come from the real monthly registrations
+    (``monthly``: a :func:`monthly_excess_comparison` table) when it covers the area, else
+    from the weekly ``excess`` (an :func:`excess_summary` row or :func:`excess_comparison`
+    table); ``excess_deaths_source`` names which (real sources first, as a headline must use a
+    real source where one exists). ``by_place``: a :func:`covid_deaths_by_place` table ->
+    ``covid_deaths``, ``covid_deaths_care_home_share``, ``covid_deaths_hospital_share``,
+    ``benchmark_care_home_share``, ``benchmark_hospital_share`` (fractions).
+    ``care_home_excess`` + ``area_code``: a :func:`care_home_excess_by_year` table ->
+    ``care_home_deaths_<year>``, ``care_home_deaths_baseline``,
+    ``care_home_excess_deaths_<year>``. ``outbreaks_now``: an :func:`outbreak_state` dict ->
+    ``homes_with_open_outbreak`` and ``outbreak_single_case_homes`` (open homes whose
+    outbreak has exactly one case).
     """
-    out: dict[str, float | int] = {}
-    if excess is not None:
-        row = excess[excess["role"] == "area"].iloc[0] if "role" in excess.columns \
-            else excess.iloc[0]
+    out: dict[str, float | int | str] = {}
+    sources = [(monthly, EXCESS_SOURCE_MONTHLY),
+               (excess, EXCESS_SOURCE_WEEKLY_ILLUSTRATIVE if weekly_illustrative
+                else EXCESS_SOURCE_WEEKLY_REAL)]
+    for table, source in sources:
+        if table is None or table.empty:
+            continue
+        row = table[table["role"] == "area"].iloc[0] if "role" in table.columns \
+            else table.iloc[0]
         out["excess_deaths"] = float(row["excess_deaths"])
         out["excess_deaths_pct"] = float(row["excess_pct"])
+        out["excess_deaths_source"] = source
+        break
     if by_place is not None:
         places = by_place.set_index("place")
         out["covid_deaths"] = float(places["deaths"].sum())
@@ -445,7 +463,37 @@ def headlines(*, excess: pd.DataFrame | None = None, by_place: pd.DataFrame | No
         out[f"care_home_excess_deaths_{year}"] = float(row["excess"])
     if outbreaks_now is not None:
         out["homes_with_open_outbreak"] = int(outbreaks_now["homes_with_open_outbreak"])
+        out["outbreak_single_case_homes"] = int(outbreaks_now["homes_with_single_case"])
     return out
+
+
+def calendar_year(period: str) -> int:
+    """The calendar year a financial-year ``period`` starts in ("2020/21" -> 2020): ONS
+    publishes deaths by calendar year, so the Covid notebook's year is the one in which the
+    financial year begins (April 2020 - March 2021 -> 2020, the first pandemic year)."""
+    text = str(period).strip()
+    if len(text) != 7 or text[4] != "/" or not (text[:4] + text[5:]).isdigit():
+        raise ValueError(f"period must be a financial year 'YYYY/YY', got {period!r}")
+    return int(text[:4])
+
+
+def care_home_codes(care_home_deaths: pd.DataFrame, area_codes: Iterable[str],
+                    years: Sequence[int], baseline: tuple[int, int] = (2015, 2019),
+                    column: str = "all_care_homes",
+                    england_code: str = ENGLAND_CODE) -> list[str]:
+    """The ``area_codes`` for which the table holds every baseline year and every year in
+    ``years`` (England, built from the councils, always qualifies when they do): the codes
+    :func:`care_home_excess_by_year` can compare. Order kept."""
+    require_columns(care_home_deaths, "care_home_deaths", ["area_code", "year", column])
+    needed = set(range(baseline[0], baseline[1] + 1)) | {int(y) for y in years}
+    held = care_home_deaths.groupby(care_home_deaths["area_code"].astype(str))["year"].agg(
+        lambda y: set(y.astype(int)))
+    keep = []
+    for code in dict.fromkeys(area_codes):
+        built = code == england_code and code not in held.index  # summed from councils
+        if built or (code in held.index and needed <= held[code]):
+            keep.append(code)
+    return keep
 
 
 # --------------------------------------------------------------------------------------------
@@ -531,122 +579,6 @@ def published_figures(seed_figures: pd.DataFrame, area_code: str,
     return {str(k): float(v) for k, v in zip(rows["figure_id"], rows["value"], strict=True)}
 
 
-def _comparison_words(compared: str) -> str:
-    return {"Higher": "significantly higher than expected",
-            "Lower": "significantly lower than expected",
-            "Similar": "not significantly different from expected"}.get(
-        compared, "not compared with the expected number")
-
-
-def excess_sentence(comparison: pd.DataFrame, area_name: str, benchmark_name: str,
-                    period_word: str = "weeks", what: str = "deaths") -> str:
-    """One paragraph on an :func:`excess_comparison` or :func:`monthly_excess_comparison`
-    table: observed against expected, excess, percentage excess with its 95% interval."""
-    if comparison.empty:
-        return f"No {what} are available to compare for {area_name}."
-    parts = []
-    for _, row in comparison.iterrows():
-        name = area_name if row["role"] == "area" else benchmark_name
-        span = row["weeks"] if "weeks" in row.index else row["months"]
-        parts.append(
-            f"**{name}** ({period_word} {span} of {int(row['year'])}): {row['observed']:,.0f} "
-            f"{what} against {row['expected']:,.0f} expected, an excess of "
-            f"{row['excess_deaths']:+,.0f} ({row['excess_pct']:+.1f}%, 95% CI "
-            f"{row['excess_pct_lower_95']:+.1f}% to {row['excess_pct_upper_95']:+.1f}%), "
-            f"{_comparison_words(str(row['compared_to_expected']))}.")
-    return " ".join(parts)
-
-
-def monthly_coverage_note(monthly_deaths: pd.DataFrame, area_code: str, area_name: str) -> str:
-    """Which areas the monthly table covers, and whether ``area_code`` is among them."""
-    names = (monthly_deaths.drop_duplicates("area_code")["area_name"].astype(str).tolist()
-             if "area_name" in monthly_deaths.columns
-             else monthly_deaths["area_code"].astype(str).unique().tolist())
-    covered = "; ".join(names)
-    if (monthly_deaths["area_code"] == area_code).any():
-        return (f"The monthly ONS table covers {area_name} (areas held: {covered}), so the "
-                "check against real registrations below is available.")
-    return (f"The monthly ONS table bundled with the suite holds only: {covered}. It has no "
-            f"figures for {area_name}, so there is no real monthly check of excess deaths for "
-            "this council; the weekly figures above are illustrative only.")
-
-
-def places_sentence(by_place: pd.DataFrame, area_name: str, benchmark_name: str,
-                    published: dict[str, float] | None = None) -> str:
-    """Covid-19 deaths by place in words: total, care-home and hospital shares with 95% CIs and
-    significance against the benchmark, and the published shares when the seed documents give
-    them for the area (``covid_care_home_share``, ``covid_hospital_share``)."""
-    places = by_place.set_index("place")
-    total = float(places["deaths"].sum())
-    text = [f"{area_name} had {total:,.0f} Covid-19 deaths."]
-    for place, label in (("care_home", "in care homes"), ("hospital", "in hospital")):
-        row = places.loc[place]
-        verdict = {"Higher": "significantly higher than", "Lower": "significantly lower than",
-                   "Similar": "not significantly different from"}.get(
-            str(row["compared"]), "not compared with")
-        text.append(f"{row['share']:.0%} died {label} (95% CI {row['share_lower_95']:.1%} to "
-                    f"{row['share_upper_95']:.1%}), {verdict} {benchmark_name} "
-                    f"({row['benchmark_share']:.1%}).")
-    published = published or {}
-    if {"covid_care_home_share", "covid_hospital_share"} <= set(published):
-        text.append(f"The council's published figures are {published['covid_care_home_share']:.0%}"
-                    f" in care homes and {published['covid_hospital_share']:.0%} in hospital.")
-    return " ".join(text)
-
-
-def benchmark_published_note(by_place: pd.DataFrame, benchmark_name: str,
-                             published_care_home_share: float | None,
-                             published_hospital_share: float | None,
-                             document: str = "the Market Position Statement") -> str:
-    """How the benchmark shares computed here compare with the shares a document quotes, and
-    the likely reason when they differ: hospice deaths counted with hospital deaths (when
-    hospital + hospice is closer to the quoted figure than hospital alone) and truncation."""
-    if published_care_home_share is None or published_hospital_share is None:
-        return ""
-    places = by_place.set_index("place")
-    care, hospital = (float(places.loc["care_home", "benchmark_share"]),
-                      float(places.loc["hospital", "benchmark_share"]))
-    hospice = float(places.loc["hospice", "benchmark_share"])
-    text = (f"{document[:1].upper()}{document[1:]} quotes {published_care_home_share:.0%} of "
-            f"{benchmark_name}'s Covid-19 deaths in care homes and "
-            f"{published_hospital_share:.0%} in hospital; the ONS figures used here give "
-            f"{care:.1%} and {hospital:.1%}.")
-    if abs(hospital + hospice - published_hospital_share) < abs(hospital
-                                                                 - published_hospital_share):
-        text += (f" Hospital ({hospital:.1%}) plus hospice ({hospice:.1%}) deaths make "
-                 f"{hospital + hospice:.1%}, which rounds to the quoted "
-                 f"{published_hospital_share:.0%}: the document appears to count hospices with "
-                 "hospitals.")
-    if np.floor(care * 100) / 100 == published_care_home_share and round(care, 2) != round(
-            published_care_home_share, 2):
-        text += (f" The care-home figure appears truncated ({care:.1%} quoted as "
-                 f"{published_care_home_share:.0%}).")
-    return text
-
-
-def care_home_sentence(care_home_excess: pd.DataFrame, area_code: str, year: int,
-                       benchmark_code: str = ENGLAND_CODE,
-                       baseline: tuple[int, int] = (2015, 2019)) -> str:
-    """The area's care-home deaths in ``year`` against the baseline mean, its rank among the
-    councils in the table and the benchmark's percentage excess."""
-    rows = care_home_excess[care_home_excess["year"] == year]
-    area = rows[rows["area_code"] == area_code]
-    if area.empty:
-        raise ValueError(f"care-home excess table has no row for {area_code} in {year}")
-    row = area.iloc[0]
-    councils = int(rows["rank"].notna().sum())
-    text = (f"In {year}, {row['deaths']:,.0f} people died in care homes in {row['area_name']}, "
-            f"against a mean of {row['baseline_mean']:,.1f} a year in {baseline[0]}-"
-            f"{baseline[1]}: "
-            f"{row['excess']:+,.1f} deaths ({row['excess_pct']:+.1f}%), ranked "
-            f"{int(row['rank'])} of {councils} councils (1 = largest percentage excess).")
-    bench = rows[rows["area_code"] == benchmark_code]
-    if not bench.empty:
-        b = bench.iloc[0]
-        text += f" For {b['area_name']} the excess was {b['excess_pct']:+.1f}%."
-    return text
-
-
 OUTBREAK_FIGURES = {"homes_with_open_outbreak": "outbreak_homes_jan_2021",
                     "homes_with_single_case": "outbreak_single_case_homes_jan_2021",
                     "resident_cases": "outbreak_residents_jan_2021",
@@ -670,10 +602,43 @@ def outbreak_state_table(state: dict[str, int], date: Any,
     return pd.DataFrame.from_records(records, columns=["measure", "date", "value", "published"])
 
 
-def outbreak_sentence(state: dict[str, int], date: Any, area_name: str) -> str:
-    """The outbreak state on ``date`` in words."""
-    day = pd.Timestamp(date)
-    return (f"On {day.day} {day:%B %Y}, {state['homes_with_open_outbreak']} care homes in "
-            f"{area_name} had an open outbreak ({state['homes_with_single_case']} of them with a "
-            f"single case so far), with {state['resident_cases']} resident and "
-            f"{state['staff_cases']} staff cases.")
+def document_quotes(seed_figures: pd.DataFrame, area_code: str,
+                    figure_ids: Sequence[str]) -> tuple[dict[str, float], str]:
+    """Figures ``figure_ids`` (e.g. England's shares) quoted in a document of the area's own:
+    their values and the document's name, only when that document also publishes figures
+    for ``area_code`` (so one council's documents never appear in another's report).
+    ``({}, "")`` otherwise."""
+    require_columns(seed_figures, "seed_figures", ["figure_id", "value", "area_code",
+                                                   "document"])
+    rows = seed_figures[seed_figures["figure_id"].isin(list(figure_ids))]
+    own = set(seed_figures.loc[seed_figures["area_code"] == area_code, "document"].astype(str))
+    rows = rows[rows["document"].astype(str).isin(own)]
+    if len(rows) < len(set(figure_ids)):
+        return {}, ""
+    values = {str(k): float(v) for k, v in zip(rows["figure_id"], rows["value"], strict=True)}
+    return values, str(rows["document"].iloc[0])
+
+
+def monthly_covers(monthly_deaths: pd.DataFrame, area_code: str, year: int,
+                   baseline_years: int = 5) -> bool:
+    """Whether the monthly table holds the area's deaths for ``year`` and each of the
+    ``baseline_years`` before it (what :func:`monthly_excess` needs)."""
+    held = set(monthly_deaths.loc[monthly_deaths["area_code"] == area_code, "year"].astype(int))
+    return set(range(year - baseline_years, year + 1)) <= held
+
+
+def care_home_years(care_home_deaths: pd.DataFrame, year: int) -> tuple[int, ...]:
+    """``year`` and the year after when the table holds it (the second pandemic year)."""
+    held = set(care_home_deaths["year"].astype(int))
+    return (year, year + 1) if year + 1 in held else (year,)
+
+
+def illustrative_areas(weekly_deaths: pd.DataFrame, area_codes: Iterable[str]) -> dict[str, bool]:
+    """Per area code, whether its weekly rows are illustrative (the ``illustrative`` column;
+    a table without it is taken as illustrative)."""
+    out = {}
+    for code in area_codes:
+        rows = weekly_deaths[weekly_deaths["area_code"] == code]
+        out[code] = bool(rows["illustrative"].astype(bool).any()) \
+            if "illustrative" in rows.columns else True
+    return out

@@ -42,6 +42,7 @@ import pandas as pd
 
 from asclib.analyses._checks import numeric_column, require_columns
 from asclib.disclosure import suppress
+from asclib.formatting import money
 
 LEARNING_DISABILITY = "Learning disability support"
 DIRECT_PAYMENT = "direct_payment"
@@ -661,7 +662,8 @@ def sensitivity(placements: pd.DataFrame, model: BandedModel,
         modelled = float(result["modelled_annual_cost_gbp"].sum())
         records.append({
             "delta_gbp_per_day": float(delta),
-            "band_rates": ", ".join(f"{k} £{v:,.2f}" for k, v in shifted.daily_rates.items()),
+            "band_rates": ", ".join(f"{k} {money(v, style='pence')}"
+                                for k, v in shifted.daily_rates.items()),
             "current_annual_cost_gbp": current, "modelled_annual_cost_gbp": modelled,
             "target_annual_cost_gbp": float(result["target_annual_cost_gbp"].sum()),
             "change_gbp": modelled - current,
@@ -745,96 +747,23 @@ def headlines(placements: pd.DataFrame, model: BandedModel | None = None,
     }
 
 
-# --------------------------------------------------------------------------- narrative
+# --------------------------------------------------------------------------- period, charts
 
 
-def _gbp(value: float) -> str:
-    """Pounds for a sentence: £5.28m, £9.7k or £45."""
-    if abs(value) >= 1e6:
-        return f"£{value / 1e6:,.2f}m"
-    if abs(value) >= 1e3:
-        return f"£{value / 1e3:,.1f}k"
-    return f"£{value:,.0f}"
+def as_at_for_period(period: str, as_at: Any, latest_period: str) -> Any:
+    """The date the placements are read at for ``period``: ``as_at`` when given; None (every
+    open placement) for the latest financial year the data hold; else 31 March at the end of
+    ``period``, so a report for an earlier year holds that year's placements."""
+    if as_at is not None or str(period) == str(latest_period):
+        return as_at
+    start = int(str(period)[:4])
+    return pd.Timestamp(start + 1, 3, 31)
 
 
-def cohort_text(figures: Mapping[str, Any], *, area_name: str, split_age: int = 60) -> str:
-    """The cohort in one sentence from :func:`headlines` (whole-cohort figures: no small
-    numbers)."""
-    clients = int(figures["clients"])
-    return (f"{clients:,} clients use day services in {area_name}; "
-            f"{int(figures['direct_payment_clients']):,} of them "
-            f"({figures['direct_payment_share']:.0%}) buy their day service with a direct "
-            f"payment. {figures['ld_share']:.0%} have learning disability support as their "
-            f"primary support reason and {figures['under_60_share']:.0%} are under {split_age}.")
-
-
-def rate_text(figures: Mapping[str, Any], dp_rate: float, against_dp: pd.DataFrame) -> str:
-    """The spread of daily rates against the direct-payment rate, from :func:`headlines` and
-    the (disclosed) :func:`against_dp_rate` table's Total row."""
-    total = against_dp[against_dp.iloc[:, 0].astype(str) == TOTAL].iloc[0]
-    text = (f"Daily rates run from £{figures['min_daily_rate_gbp']:,.0f} to "
-            f"£{figures['max_daily_rate_gbp']:,.0f} a day (median "
-            f"£{figures['median_daily_rate_gbp']:,.0f}), against a direct-payment rate of "
-            f"£{float(dp_rate):,.0f}.")
-    if pd.notna(total.get("above_dp_rate_share")):
-        text += (f" {total['above_dp_rate_share']:.0%} of clients have a placement priced above "
-                 f"the direct-payment rate, costing {_gbp(total['cost_above_dp_rate_gbp'])} a "
-                 "year more than the same days at that rate.")
-    text += (f" The annual cost of all placements (rate and 1:1 top-ups) is "
-             f"{_gbp(figures['annual_cost_gbp'])}.")
-    return text
-
-
-def model_text(overall: pd.DataFrame, sensitivity_table: pd.DataFrame | None = None) -> str:
-    """The banded model's year-one effect from :func:`banded_model_summary` with ``by=None``
-    (disclosed), and with a :func:`sensitivity` table its range (see
-    :func:`sensitivity_text`)."""
-    row = overall.iloc[0]
-    change = float(row["change_gbp"])
-    direction = "more" if change > 0 else "less"
-    text = (f"In year one the banded model would cost {_gbp(row['modelled_annual_cost_gbp'])} a "
-            f"year against {_gbp(row['current_annual_cost_gbp'])} today: "
-            f"{_gbp(abs(change))} {direction} ({row['change_pct']:+.1f}%).")
-    if pd.notna(row.get("rate_up_clients")) and pd.notna(row.get("rate_down_clients")):
-        text += (f" Placements would cost more for {int(row['rate_up_clients']):,} clients, "
-                 f"less for {int(row['rate_down_clients']):,} and the same for "
-                 f"{int(row['rate_unchanged_clients']):,}.")
-    if sensitivity_table is not None:
-        text = f"{text} {sensitivity_text(sensitivity_table)}".rstrip()
-    return text
-
-
-def sensitivity_text(sensitivity_table: pd.DataFrame) -> str:
-    """The range of a :func:`sensitivity` table in one sentence (empty when it has fewer than
-    two steps)."""
-    if len(sensitivity_table) < 2:
-        return ""
-    low = sensitivity_table.loc[sensitivity_table["delta_gbp_per_day"].idxmin()]
-    high = sensitivity_table.loc[sensitivity_table["delta_gbp_per_day"].idxmax()]
-    def step(delta: float) -> str:
-        return f"{'+' if delta >= 0 else '-'}£{abs(float(delta)):,.0f}"
-
-    return (f"Moving every band rate by {step(low['delta_gbp_per_day'])} to "
-            f"{step(high['delta_gbp_per_day'])} a day changes the year-one annual cost against "
-            f"today by {_signed(low['change_gbp'])} to {_signed(high['change_gbp'])}.")
-
-
-def _signed(value: float) -> str:
-    return ("+" if value >= 0 else "-") + _gbp(abs(value))
-
-
-def demand_text(demand: pd.DataFrame) -> str:
-    """The published demand projection (a :func:`demand_projection` table) in one sentence."""
-    values = dict(zip(demand["measure"], demand["value"], strict=True))
-    now = values.get("Clients using day services (published)", np.nan)
-    later = values.get("Projected clients by 2022", np.nan)
-    transitions = values.get("Young people expected through transitions over the next 5 years",
-                             np.nan)
-    if not (np.isfinite(now) and np.isfinite(later)):
-        return "No demand projection for day services is published for this council in the data."
-    text = (f"The council's published projection is {later:,.0f} clients by 2022, against "
-            f"{now:,.0f} now")
-    if np.isfinite(transitions):
-        text += (f", with {transitions:,.0f} young people expected to move from children's to "
-                 "adult services over the next five years")
-    return text + "."
+def unsuppressed(placements: pd.DataFrame, disclosed: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The placements of the groups a disclosed table (e.g. :func:`rate_variation`) shows,
+    so a chart never draws a group the tables suppress (primary or secondary)."""
+    require_columns(disclosed, "disclosed table", [by, "clients"])
+    shown = disclosed.loc[disclosed["clients"].notna()
+                          & (disclosed[by].astype(str) != TOTAL), by].astype(str)
+    return placements[placements[by].astype(str).isin(set(shown))].reset_index(drop=True)

@@ -17,6 +17,7 @@ References
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -45,14 +46,15 @@ CANNOT_CALCULATE = "Cannot be calculated"
 
 _KEY = ["indicator_id", "sex", "age"]
 _CI_COLUMNS = ["lower_ci_95", "upper_ci_95", "lower_ci_99_8", "upper_ci_99_8"]
-_WORSE = {"Worse", "Worst"}
-_BETTER = {"Better", "Best"}
+_WORSE = {"Worse"}
+_BETTER = {"Better"}
 
 SUMMARY_COLUMNS = [
     "domain", "indicator_id", "indicator", "sex", "age", "period", "unit", "polarity",
     "value", "lower_ci_95", "upper_ci_95", "lower_ci_99_8", "upper_ci_99_8", "ci_source",
     "count", "denominator", "england_value", "region_value", "compared_to_england",
-    "compared_to_region", "comparators_n", "quartile", "recent_trend",
+    "england_confidence", "compared_to_region", "region_confidence", "comparators_n",
+    "quartile", "recent_trend",
 ]
 
 
@@ -257,15 +259,29 @@ def _domain_order(domain: pd.Series) -> pd.Series:
     return domain.map(core_area_position)
 
 
+#: Fingertips' two-level outcomes in its own words: the 99.8% level is a confidence marker
+#: beside Better / Worse, never a rank ("Best" / "Worst").
+_STRONG_WORDS = {"Best": "Better", "Worst": "Worse"}
+CONFIDENCE_95 = "95%"
+CONFIDENCE_99_8 = "99.8%"
+
+
 def _compare_two_level(row: pd.Series, benchmark_value: float,
-                       polarity: benchmark.Polarity) -> str:
+                       polarity: benchmark.Polarity) -> tuple[str, str]:
+    """(outcome, confidence): Better / Similar / Worse (Higher / Similar / Lower without
+    polarity) against the benchmark, and the level at which the difference is significant:
+    "99.8%" when even the 99.8% interval excludes the benchmark, "95%" when only the 95%
+    interval does, "" when Similar or not compared (Fingertips two-level rule)."""
     if pd.isna(benchmark_value) or pd.isna(row["lower_ci_95"]) or pd.isna(row["upper_ci_95"]):
-        return NOT_COMPARED
+        return NOT_COMPARED, ""
+    outcome = _compare(row["lower_ci_95"], row["upper_ci_95"], benchmark_value, polarity)
+    if outcome in (NOT_COMPARED, "Similar"):  # a wider 99.8% interval cannot differ then
+        return outcome, ""
     if pd.isna(row["lower_ci_99_8"]) or pd.isna(row["upper_ci_99_8"]):
-        return _compare(row["lower_ci_95"], row["upper_ci_95"], benchmark_value, polarity)
-    return _label(benchmark.compare_two_level(
-        _one(row["lower_ci_95"]), _one(row["upper_ci_95"]), _one(row["lower_ci_99_8"]),
-        _one(row["upper_ci_99_8"]), _one(benchmark_value), polarity))
+        return outcome, CONFIDENCE_95
+    strong = _compare(row["lower_ci_99_8"], row["upper_ci_99_8"], benchmark_value, polarity)
+    return _STRONG_WORDS.get(outcome, outcome), (CONFIDENCE_99_8 if strong == outcome
+                                                 else CONFIDENCE_95)
 
 
 def _trend(history: pd.DataFrame, polarity: benchmark.Polarity, value_type: Any) -> str:
@@ -292,6 +308,52 @@ def _trend(history: pd.DataFrame, polarity: benchmark.Polarity, value_type: Any)
     return CANNOT_CALCULATE
 
 
+_FINANCIAL_YEAR = re.compile(r"(\d{4})/(\d{2})")
+
+
+def financial_year_end(period: str) -> pd.Timestamp:
+    """31 March at the end of financial year "YYYY/YY"."""
+    match = _FINANCIAL_YEAR.fullmatch(str(period).strip())
+    if not match:
+        raise ValueError(f"period must be a financial year 'YYYY/YY', got {period!r}")
+    return pd.Timestamp(int(match.group(1)) + 1, 3, 31)
+
+
+def financial_year_of(day: pd.Timestamp) -> str:
+    """The financial year (April to March) holding ``day``: 2020-12-31 -> "2020/21"."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def period_end(periods: pd.Series) -> pd.Series:
+    """The last day of each Fingertips period label: "2019/20" -> 2020-03-31 (financial
+    year), "2017 - 19" -> 2019-12-31 (calendar years), "2020" -> 2020-12-31, "2015 Q1" ->
+    2015-03-31 (calendar quarter); NaT for a label it cannot read."""
+    def end(label: Any) -> pd.Timestamp:
+        text = str(label).strip()
+        if match := _FINANCIAL_YEAR.fullmatch(text):
+            return financial_year_end(text)
+        if match := re.fullmatch(r"(\d{4})\s*-\s*(\d{2}|\d{4})", text):
+            last = match.group(2)
+            year = int(last) if len(last) == 4 else int(match.group(1)[:2] + last)
+            return pd.Timestamp(year, 12, 31)
+        if match := re.fullmatch(r"(\d{4})\s*Q([1-4])", text):
+            return pd.Timestamp(int(match.group(1)), 3 * int(match.group(2)), 1) \
+                + pd.offsets.MonthEnd(0)
+        if re.fullmatch(r"\d{4}", text):
+            return pd.Timestamp(int(text), 12, 31)
+        return pd.NaT
+    return pd.Series([end(p) for p in periods], index=periods.index, dtype="datetime64[ns]")
+
+
+def held_periods(indicators: pd.DataFrame, area_code: str) -> list[str]:
+    """The financial years in which at least one of the area's indicator periods ends
+    (oldest first): the values of ``period`` the JSNA notebook accepts."""
+    rows = indicators[indicators["area_code"] == area_code]
+    ends = period_end(rows["period"]).dropna()
+    return sorted({financial_year_of(day) for day in ends})
+
+
 def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_code: str,
                       region_code: str | None, comparator_codes: Sequence[str] = (),
                       period: str | None = None,
@@ -301,8 +363,8 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
     Columns: ``domain, indicator_id, indicator, sex, age, period, unit, polarity, value``, the
     95% and 99.8% limits (from the file, else computed by :func:`fill_missing_cis`;
     ``ci_source`` says which), ``count, denominator``, the England and region values for the
-    same period, ``compared_to_england`` / ``compared_to_region`` (Fingertips two-level rule:
-    Best / Better / Similar / Worse / Worst by polarity, Higher / Similar / Lower for
+    same period, ``compared_to_england`` / ``compared_to_region`` in Fingertips' words
+    (Better / Similar / Worse by polarity, Higher / Similar / Lower for
     "no_judgement", via ``asclib.benchmark.compare_two_level``; 95% only where the file has no
     99.8% limits; "Not compared" when a limit or the benchmark is missing), ``quartile`` (the
     area's quartile among the comparators, ``asclib.benchmark.quartile_position``; the area
@@ -310,7 +372,9 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
     (``asclib.benchmark.recent_trend`` on the latest 5 periods' counts and denominators up to
     the chosen period; the file's own marker when counts are absent).
 
-    ``period`` "latest" (or None) takes each indicator's latest period.
+    ``period`` "latest" (or None) takes each indicator's latest period; a financial year
+    "YYYY/YY" takes each indicator's latest period ending by the end of that year (31 March;
+    see :func:`period_end`); any other label picks that exact period.
     Rows are ordered by the JSNA's core areas of concern (:data:`CORE_AREAS`), then by name.
     """
     require_columns(indicators, "indicators",
@@ -323,6 +387,14 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
     if area_rows.empty:
         raise ValueError(f"table 'indicators' has no rows for area {area_code}")
     if period is not None and str(period).strip().lower() == "latest":
+        period = None
+    if period is not None and _FINANCIAL_YEAR.fullmatch(str(period).strip()):
+        # a financial year: each indicator at its latest period ending by the year's end
+        ends = period_end(area_rows["period"])
+        area_rows = area_rows[ends.notna() & (ends <= financial_year_end(str(period)))]
+        if area_rows.empty:
+            raise ValueError(f"table 'indicators' has no rows for area {area_code} ending by "
+                             f"the end of {period}")
         period = None
     if period is not None:
         chosen = area_rows[area_rows["period"].astype("string") == period]
@@ -390,8 +462,10 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
                                          errors="coerce").iloc[0],
             "england_value": england_value,
             "region_value": region_value,
-            "compared_to_england": _compare_two_level(row, england_value, polarity),
-            "compared_to_region": _compare_two_level(row, region_value, polarity),
+            **dict(zip(("compared_to_england", "england_confidence"),
+                       _compare_two_level(row, england_value, polarity), strict=True)),
+            **dict(zip(("compared_to_region", "region_confidence"),
+                       _compare_two_level(row, region_value, polarity), strict=True)),
             "comparators_n": int(len(comparator_values)),
             "quartile": quartile,
             "recent_trend": _trend(history, polarity,
@@ -405,8 +479,8 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
 
 
 def red_red(summary: pd.DataFrame) -> pd.DataFrame:
-    """Indicators significantly worse than England (Worse or Worst) AND whose recent trend is
-    getting worse (Fingertips' "Increasing/Decreasing and getting worse")."""
+    """Indicators significantly worse than England (Worse, at 95% or 99.8%) AND whose recent
+    trend is getting worse (Fingertips' "Increasing/Decreasing and getting worse")."""
     worse = summary["compared_to_england"].isin(_WORSE)
     getting_worse = summary["recent_trend"].astype("string").str.lower().str.contains(
         "getting worse", regex=False).fillna(False)
@@ -417,9 +491,9 @@ def headline_counts(summary: pd.DataFrame) -> dict[str, Any]:
     """Headline figures for the manifest.
 
     ``indicators_compared`` counts indicators with a comparison with England (anything but
-    "Not compared"); ``significantly_worse_than_england`` counts Worse + Worst,
-    ``significantly_better_than_england`` Better + Best; ``red_red`` is the number of red-red
-    indicators and ``red_red_indicators`` their names.
+    "Not compared"); ``significantly_worse_than_england`` counts Worse,
+    ``significantly_better_than_england`` Better (at either confidence level); ``red_red`` is
+    the number of red-red indicators and ``red_red_indicators`` their names.
     """
     compared = summary["compared_to_england"].astype("string")
     flagged = red_red(summary)
@@ -654,58 +728,6 @@ def trend_selection(summary: pd.DataFrame, named: Iterable[Any] = ()) -> list[tu
     return list(dict.fromkeys(pairs))
 
 
-def summary_sentence(counts: dict[str, Any], area_name: str, comparators_n: int) -> str:
-    """The headline counts of :func:`headline_counts` in words."""
-    text = (f"Of the {counts['indicators_compared']} indicators that can be compared with "
-            f"England, {area_name} is significantly worse on "
-            f"{counts['significantly_worse_than_england']} and significantly better on "
-            f"{counts['significantly_better_than_england']}. ")
-    if counts["red_red"]:
-        listed = "; ".join(counts["red_red_indicators"])
-        text += (f"{counts['red_red']} indicator(s) are **red-red** (worse than England and "
-                 f"getting worse): {listed}.")
-    else:
-        text += "No indicator is red-red (worse than England and getting worse)."
-    text += (f" Quartiles are among {comparators_n} councils (the area and its comparator "
-             "group).")
-    return text
-
-
-def trend_selection_note(pairs: Sequence[tuple[Any, str]], summary: pd.DataFrame) -> str:
-    """Which trend charts follow, and why."""
-    if not pairs:
-        return ("No indicator is red-red and none was named in `trend_indicators`, so no trend "
-                "chart is drawn; name indicators (by id or name) in the parameters cell to see "
-                "their trends.")
-    names = summary.drop_duplicates("indicator_id").set_index("indicator_id")["indicator"]
-    listed = "; ".join(f"{names.get(i, i)}" + (f" ({s.lower()})" if s.lower() != "persons"
-                                                else "") for i, s in pairs)
-    return f"Trend charts follow for: {listed}."
-
-
-def locality_sentence(locality: pd.DataFrame, area_name: str, indicator_name: str) -> str:
-    """The gap between the localities with the lowest and highest values (per sex), or a
-    sentence saying the data hold no localities for the area."""
-    if locality.empty:
-        return (f"The indicator data hold no figures by locality for {area_name}, so "
-                f"inequality inside the area cannot be shown for {indicator_name.lower()}.")
-    parts = []
-    for sex, rows in locality.groupby("sex", sort=True):
-        low = rows.loc[rows["value"].idxmin()]
-        high = rows.loc[rows["value"].idxmax()]
-        overlap = low["upper_ci_95"] >= high["lower_ci_95"]
-        parts.append(
-            f"for {str(sex).lower()} it ranges from {low['value']:.1f} in {low['locality']} "
-            f"(95% CI {low['lower_ci_95']:.1f} to {low['upper_ci_95']:.1f}) to "
-            f"{high['value']:.1f} in {high['locality']} ({high['lower_ci_95']:.1f} to "
-            f"{high['upper_ci_95']:.1f}), a gap of {high['value'] - low['value']:.1f}"
-            + (" (the intervals overlap)" if overlap else
-               " (the intervals do not overlap)"))
-    period = str(locality["period"].iloc[0])
-    return (f"{indicator_name} by locality in {area_name} ({period}): " + "; ".join(parts)
-            + ".")
-
-
 ASC_SUMMARY_COLUMNS = ["indicator_id", "indicator", "period", "unit", "polarity", "value",
                        "england_value", "quartile", "comparators_n", "comparators_min",
                        "comparators_median", "comparators_max"]
@@ -752,3 +774,8 @@ def manifest_headlines(summary: pd.DataFrame) -> dict[str, Any]:
     (a single text value) instead of a list."""
     counts = headline_counts(summary)
     return {**counts, "red_red_indicators": "; ".join(counts["red_red_indicators"])}
+
+
+def empty_asc_summary() -> pd.DataFrame:
+    """An :func:`asc_measures_summary` table with no rows (a council Oflog does not cover)."""
+    return pd.DataFrame(columns=ASC_SUMMARY_COLUMNS)

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from asclib.analyses import budget
+from asclib.narrative import budget as budget_text
 
 AREA = "E08000014"
 PERIOD = "2020/21"
@@ -149,7 +150,7 @@ def test_reconcile_shows_a_half_million_difference(seeds):
     assert gross["published_value"] == pytest.approx(153.3 * M)
     assert gross["difference"] == pytest.approx(0.5 * M)
     assert not gross["within_rounding"]
-    assert gross["status"] == "DIFFERS by £+0.50m"
+    assert gross["status"] == "DIFFERS by +£500.0k"
     assert table.loc["net_budget_gbp", "difference"] == pytest.approx(0.5 * M)
     assert table.loc["income_gbp", "status"] == "agrees within rounding"
 
@@ -330,35 +331,63 @@ def test_unit_costs_with_comparator_median():
 # --------------------------------------------------------------------------- narrative
 
 
-def test_budget_summary_text_states_the_figures():
+def test_ledger_summary_states_the_figures_and_the_provenance():
     figures = budget.ledger_figures(make_ledger(), PERIOD)
-    text = budget.budget_summary_text(figures, area_name="Sefton", period=PERIOD)
-    assert "£153.3m gross" in text and "£58.6m" in text and "£94.7m" in text
+    text = budget_text.ledger_summary(figures, area_name="Sefton", period=PERIOD,
+                                      illustrative=False)
+    assert text.startswith("Sefton's ledger puts the 2020/21 adult social care budget at "
+                           "£153.3m gross. Income of £58.6m brings the net budget to £94.7m.")
     assert "£107.7m (70% of gross)" in text  # 107.7 / 153.3 = 0.7026
     assert "£53.4m, 50% of care-package spend" in text  # 53.4 / 107.7 = 0.4958
     assert "19% of care-home spend is on adults under 65" in text  # 10 / 53.4 = 0.187
+    assert "illustrative" not in text
+
+
+def test_sentences_citing_generated_records_say_illustrative():
+    """Wirral's (E08000015) ledger in the bundled data is generated: every sentence citing it
+    says so (issue 11: "Wirral's illustrative ledger ...")."""
+    figures = budget.ledger_figures(make_ledger(), PERIOD)
+    summary = budget_text.ledger_summary(figures, area_name="Wirral", period=PERIOD,
+                                         illustrative=True)
+    assert summary.startswith("Wirral's illustrative ledger puts the 2020/21 adult social care "
+                              "budget at £153.3m gross.")
+    yoy = budget.year_on_year(pd.concat([make_ledger("2019/20"), make_ledger()]), PERIOD,
+                              "2019/20")
+    assert budget_text.year_on_year(yoy, area_name="Wirral", illustrative=True).startswith(
+        "In Wirral's illustrative ledger gross spend rose by £0.0m")
+    messages = budget_text.key_messages(
+        area_name="Wirral", period=PERIOD, figures=figures, ledger_illustrative=True,
+        totals=pd.DataFrame([{"period": "2016/17", "area_code": "E08000015",
+                              "gross_gbp": 133.9e6, "income_gbp": 50.2e6, "net_gbp": 83.6e6,
+                              "status": "published"}]))
+    assert messages[1] == ("Wirral's illustrative ledger gives a 2020/21 budget of £153.3m "
+                           "gross and £94.7m net (illustrative data).")
+    assert "real published figures" in messages[0] and "illustrative" not in messages[0]
 
 
 def test_reconciliation_text_agrees_differs_and_unpublished(seeds):
     figures = budget.ledger_figures(make_ledger(), PERIOD)
     agree = budget.reconcile(figures, seeds, area_code=AREA, period=PERIOD)
     # the under-65 share differs: 0.187 against 0.20
-    assert budget.reconciliation_text(agree).startswith("1 of 7 ledger lines differ")
-    assert "Care-home spend on clients under 65: DIFFERS by -1.3 percentage points" in \
-        budget.reconciliation_text(agree)
+    text = budget_text.reconciliation(agree, area_name="Sefton", illustrative=True)
+    assert text.startswith("1 of 7 lines of Sefton's illustrative ledger differ")
+    assert "Care-home spend on clients under 65: DIFFERS by -1.3 percentage points" in text
     off = budget.reconcile(budget.ledger_figures(make_ledger(extra_gross_cc4=0.2), PERIOD), seeds,
                            area_code=AREA, period=PERIOD)
-    assert "Gross budget: DIFFERS by £+0.20m" in budget.reconciliation_text(off)
+    assert "Gross budget: DIFFERS by +£200.0k" in budget_text.reconciliation(
+        off, area_name="Sefton", illustrative=False)
     none = budget.reconcile(figures, seeds, area_code="E08000015", period=PERIOD)
-    assert budget.reconciliation_text(none).startswith("No published budget figures")
+    assert budget_text.reconciliation(none, area_name="Wirral", illustrative=True).startswith(
+        "No published budget figures are held for Wirral")
 
 
 def test_year_on_year_text_total_and_largest_change():
     ledger = pd.concat([make_ledger("2019/20", extra_gross_cc4=-2.0), make_ledger()])
     yoy = budget.year_on_year(ledger, PERIOD, "2019/20")
-    text = budget.year_on_year_text(yoy)
+    text = budget_text.year_on_year(yoy, area_name="Sefton", illustrative=False)
     # 151.3 -> 153.3: +2.0m = 1.3%; only home care changed
-    assert text.startswith("Gross spend rose by £2.0m (1.3%) from 2019/20 (£151.3m)")
+    assert text.startswith("In Sefton's ledger gross spend rose by £2.0m (1.3%) from 2019/20 "
+                           "(£151.3m)")
     assert "largest increase is in Home care (+£2.0m)" in text
     assert "largest fall" not in text
 
@@ -368,10 +397,37 @@ def test_per_head_text_names_years_rank_and_median():
         "area_code": ["A", "B", "C"], "area_name": ["Aville", "Bton", "Cford"],
         "finance_period": "2016/17", "population_year": 2020,
         "net_per_adult_gbp": [300.0, 400.0, 200.0], "is_area": [True, False, False]})
-    text = budget.per_head_text(per_head)
+    text = budget_text.per_head(per_head)
     assert text == ("Net spend per adult in Aville was £300 (2016/17 spend over the mid-2020 "
-                    "population aged 18+), ranked 2 of 3 (1 = highest); the comparator median "
-                    "is £300.")
+                    "population aged 18+; real figures), ranked 2 of 3 (1 = highest); the "
+                    "comparator median is £300.")
+
+
+def test_published_totals_latest_year_and_no_row_for_a_new_boundary():
+    finance = pd.DataFrame({"period": ["2015/16", "2016/17", "2016/17"],
+                            "area_code": ["E06000029", "E06000028", "E08000014"],
+                            "area_name": ["Poole", "Bournemouth", "Sefton"],
+                            "gross_gbp": [60e6, 90e6, 140.25e6], "income_gbp": [1e6, 2e6, 45.5e6],
+                            "net_gbp": [59e6, 88e6, 94.75e6]})
+    sefton = budget.published_totals(finance, "E08000014")
+    assert sefton.iloc[0].to_dict() == {"period": "2016/17", "area_code": "E08000014",
+                                        "gross_gbp": 140.25e6, "income_gbp": 45.5e6,
+                                        "net_gbp": 94.75e6, "status": "published"}
+    assert budget_text.published_totals(sefton, area_name="Sefton") == (
+        "In 2016/17, the latest year of NHS Digital's Adult Social Care Activity and Finance "
+        "Report (ASC-FR) held, Sefton spent £140.2m gross on adult social care, with income of "
+        "£45.5m and a net cost of £94.8m (real published figures).")
+    bcp = budget.published_totals(finance, "E06000058")
+    assert not budget.has_published_totals(bcp)
+    assert bcp[["gross_gbp", "income_gbp", "net_gbp"]].isna().all(axis=None)
+    text = budget_text.published_totals(bcp, area_name="Bournemouth, Christchurch and Poole")
+    assert text.startswith("NHS Digital's Adult Social Care Activity and Finance Report holds "
+                           "no published figures for this council's current boundary (data "
+                           "year 2016/17): Bournemouth, Christchurch and Poole (E06000058)")
+    assert "£" not in text
+    assert budget.published_headlines(bcp) == {"published_finance_period": "2016/17",
+                                               "published_gross_gbp": None,
+                                               "published_net_gbp": None}
 
 
 def _unit_cost_table() -> pd.DataFrame:
@@ -395,25 +451,19 @@ def test_published_unit_cost_range_beside_the_seed():
     assert table["highest_gbp_per_week"].tolist() == [1469.8, 930.0]
     assert table.loc[0, "lowest_at"] == "65+, Physical support, residential"
     assert table["status"].tolist() == ["from the data", "published"]
-    text = budget.unit_cost_text(table)
+    text = budget_text.unit_costs(table)
     assert "ranged from £310 (65+, Physical support, residential) to £1,470" in text
     assert "quote £390 to £930 a week" in text
     other = budget.published_unit_cost_range(_unit_cost_table(), seeds.iloc[:0], AREA)
     assert other.loc[1, "status"] == "not published"
     assert math.isnan(other.loc[1, "lowest_gbp_per_week"])
-    assert "No range published" in budget.unit_cost_text(other)
+    assert "No range published" in budget_text.unit_costs(other)
 
 
 def test_in_year_text(seeds):
     position = budget.in_year_position(seeds, AREA, PERIOD)
-    assert budget.in_year_text(position) == (
-        "The published in-year position is a forecast overspend of £0.643m, which assumes an "
-        "efficiency programme of £3.3m is delivered.")
-    assert budget.in_year_text(budget.in_year_position(seeds, "E08000015", PERIOD)).startswith(
-        "No in-year budget position")
-
-
-def test_citation_does_not_repeat_the_section_as_page(seeds):
-    position = budget.in_year_position(seeds, AREA, PERIOD).set_index("figure_id")
-    assert position.loc["forecast_deficit_2020_21", "source"] == (
-        "Market Position Statement 2020, 2. Adult Social Care Budget, p. 27")
+    assert budget_text.in_year(position, area_name="Sefton") == (
+        "Sefton's published in-year position is a forecast overspend of £643.0k, which assumes "
+        "an efficiency programme of £3.30m is delivered.")
+    assert budget_text.in_year(budget.in_year_position(seeds, "E08000015", PERIOD),
+                               area_name="Wirral").startswith("No in-year budget position")

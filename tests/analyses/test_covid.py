@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from asclib.analyses import covid
+from asclib.narrative import covid as covid_text
 
 AREA, NEIGHBOUR, ENGLAND = "E08000014", "E08000011", "E92000001"
 
@@ -225,7 +226,33 @@ def test_headlines(weekly_deaths, outbreaks):
         "covid_deaths_hospital_share": 0.75, "benchmark_care_home_share": 0.29,
         "benchmark_hospital_share": 0.65, "care_home_deaths_2020": 946.0,
         "care_home_deaths_baseline": 711.8, "care_home_excess_deaths_2020": 234.2,
-        "homes_with_open_outbreak": 2})
+        "homes_with_open_outbreak": 2, "outbreak_single_case_homes": 1,
+        "excess_deaths_source": covid.EXCESS_SOURCE_WEEKLY_ILLUSTRATIVE})
+
+
+def test_headline_excess_comes_from_the_real_monthly_registrations(weekly_deaths):
+    monthly = pd.DataFrame(_monthly_rows(AREA, "Sefton"))
+    monthly_excess = covid.monthly_excess_comparison(monthly, AREA, ENGLAND, 2020)
+    weekly = covid.excess_comparison(weekly_deaths, AREA, ENGLAND, 2020)
+    heads = covid.headlines(excess=weekly, monthly=monthly_excess)
+    assert heads["excess_deaths_source"] == "ONS monthly death registrations (real)"
+    assert heads["excess_deaths"] == float(monthly_excess.loc[0, "excess_deaths"])
+    assert heads["excess_deaths"] != float(weekly.loc[0, "excess_deaths"])
+    # no monthly coverage: the weekly figure, its source named
+    empty = covid.monthly_excess_comparison(monthly, "E08000012", ENGLAND, 2020)
+    assert covid.headlines(excess=weekly, monthly=empty, weekly_illustrative=False) == {
+        "excess_deaths": 75.0, "excess_deaths_pct": pytest.approx(28.8461538),
+        "excess_deaths_source": "ONS weekly death registrations (real)"}
+
+
+def test_period_is_a_financial_year_and_monthly_coverage(weekly_deaths):
+    assert covid.calendar_year("2020/21") == 2020
+    with pytest.raises(ValueError, match="financial year"):
+        covid.calendar_year("2020")
+    monthly = pd.DataFrame(_monthly_rows(AREA, "Sefton"))
+    assert covid.monthly_covers(monthly, AREA, 2020)
+    assert not covid.monthly_covers(monthly, AREA, 2019)  # 2014 is not held
+    assert not covid.monthly_covers(monthly, "E08000012", 2020)
 
 
 def test_unknown_place_is_a_clear_error(weekly_deaths):
@@ -272,11 +299,12 @@ def test_monthly_excess_and_comparison():
         covid.monthly_excess(monthly, AREA, 2019, baseline_years=5)
 
 
-def test_monthly_coverage_note():
+def test_monthly_coverage_note_names_no_other_council():
     monthly = pd.DataFrame(_monthly_rows(AREA, "Sefton"))
-    assert "covers Sefton" in covid.monthly_coverage_note(monthly, AREA, "Sefton")
-    note = covid.monthly_coverage_note(monthly, "E06000001", "Hartlepool")
-    assert "holds only: Sefton" in note and "no figures for Hartlepool" in note
+    assert covid_text.monthly_coverage(monthly, AREA, "Sefton") == (
+        "The real ONS monthly registrations cover Sefton, so excess deaths are measured on them.")
+    note = covid_text.monthly_coverage(monthly, "E06000001", "Hartlepool")
+    assert "no figures for Hartlepool" in note and "Sefton" not in note
 
 
 def test_care_home_excess_by_place(weekly_deaths):
@@ -289,10 +317,11 @@ def test_care_home_excess_by_place(weekly_deaths):
 
 def test_excess_sentence(weekly_deaths):
     comparison = covid.excess_comparison(weekly_deaths, AREA, ENGLAND, 2020)
-    text = covid.excess_sentence(comparison, "Sefton", "England")
-    assert text.startswith("**Sefton** (weeks 1-3 of 2020): 335 deaths against 260 expected, "
-                           "an excess of +75 (+28.8%, 95% CI")
-    assert "**England**" in text
+    text = covid_text.excess(comparison, "Sefton", "England",
+                             illustrative={AREA: True, ENGLAND: False})
+    assert text.startswith("**Sefton** (weeks 1-3 of 2020, illustrative weekly registrations): "
+                           "335 deaths against 260 expected, an excess of +75 (+28.8%, 95% CI")
+    assert "**England** (weeks 1-3 of 2020, real weekly registrations): 33,500" in text
 
 
 def test_places_sentence_and_benchmark_note(weekly_deaths):
@@ -301,15 +330,18 @@ def test_places_sentence_and_benchmark_note(weekly_deaths):
                             "deaths": list(PLACES_ENGLAND.values())})
     by_place = covid.covid_deaths_by_place(weekly_deaths, AREA, ENGLAND,
                                            benchmark_by_place=england)
-    text = covid.places_sentence(by_place, "Sefton", "England",
-                                 {"covid_care_home_share": 0.18, "covid_hospital_share": 0.75})
-    assert text.startswith("Sefton had 100 Covid-19 deaths. 18% died in care homes")
+    text = covid_text.places(by_place, "Sefton", "England", illustrative=True,
+                             published={"covid_care_home_share": 0.18,
+                                        "covid_hospital_share": 0.75})
+    assert text.startswith("Sefton's illustrative weekly records show 100 Covid-19 deaths. 18% "
+                           "died in care homes")
     assert "The council's published figures are 18% in care homes and 75% in hospital." in text
-    note = covid.benchmark_published_note(by_place, "England", 0.29, 0.65)
+    note = covid_text.benchmark_published(by_place, "England", 0.29, 0.65, document="the MPS")
+    assert note.startswith("The MPS quotes 29% of England's Covid-19 deaths in care homes")
     assert "give 29.7% and 63.3%" in note
     assert "plus hospice (1.5%) deaths make 64.8%" in note
     assert "29.7% quoted as 29%" in note
-    assert covid.benchmark_published_note(by_place, "England", None, None) == ""
+    assert covid_text.benchmark_published(by_place, "England", None, None, document="x") == ""
 
 
 # the real ONS England figures for 2020 weeks 1-39 (Covid-19 deaths by place of occurrence)
@@ -327,8 +359,8 @@ def test_region_benchmark_falls_back_to_weekly_table(weekly_deaths):
 
 def test_care_home_sentence():
     table = covid.care_home_excess_by_year(_care_home_table(), [AREA, NEIGHBOUR, ENGLAND])
-    text = covid.care_home_sentence(table, AREA, 2020)
-    assert "In 2020, 946 people died in care homes in Sefton" in text
+    text = covid_text.care_home(table, AREA, 2020, ENGLAND)
+    assert "In 2020, 946 people died in care homes in Sefton (real ONS figures)" in text
     assert "against a mean of 711.8 a year in 2015-2019: +234.2 deaths" in text
 
 
@@ -337,9 +369,10 @@ def test_outbreak_state_table_sentence_and_default_timeline(outbreaks):
     table = covid.outbreak_state_table(state, "2021-01-31", {"outbreak_homes_jan_2021": 2.0})
     assert table["value"].tolist() == [2, 1, 11, 4]
     assert table.loc[0, "published"] == 2.0 and table["published"].isna().sum() == 3
-    assert covid.outbreak_sentence(state, "2021-01-31", "Sefton") == (
-        "On 31 January 2021, 2 care homes in Sefton had an open outbreak (1 of them with a "
-        "single case so far), with 11 resident and 4 staff cases.")
+    assert covid_text.outbreaks(state, "2021-01-31", "Wirral", illustrative=True) == (
+        "Wirral's illustrative outbreak log shows 2 care homes with an open outbreak on 31 "
+        "January 2021 (1 of them with a single case so far), with 11 resident and 4 staff "
+        "cases.")
     timeline = covid.outbreak_timeline(outbreaks)
     assert timeline["date"].iloc[0] == pd.Timestamp("2021-01-10")
     assert timeline["date"].iloc[-1] == pd.Timestamp("2021-02-14")
@@ -351,3 +384,40 @@ def test_published_figures_only_for_the_area():
     assert covid.published_figures(seeds, AREA, ["covid_care_home_share"]) == {
         "covid_care_home_share": 0.18}
     assert covid.published_figures(seeds, NEIGHBOUR, ["covid_care_home_share"]) == {}
+
+
+def test_document_quotes_only_in_the_documents_own_council():
+    seeds = pd.DataFrame({
+        "figure_id": ["covid_care_home_share", "covid_care_home_share_england",
+                      "covid_hospital_share_england"],
+        "value": [0.18, 0.29, 0.65], "area_code": [AREA, ENGLAND, ENGLAND],
+        "document": ["Sefton MPS"] * 3})
+    ids = ["covid_care_home_share_england", "covid_hospital_share_england"]
+    assert covid.document_quotes(seeds, AREA, ids) == (
+        {"covid_care_home_share_england": 0.29, "covid_hospital_share_england": 0.65},
+        "Sefton MPS")
+    assert covid.document_quotes(seeds, "E08000012", ids) == ({}, "")
+
+
+def test_care_home_codes_drop_councils_without_complete_years():
+    table = _care_home_table()
+    codes = covid.care_home_codes(table, [AREA, NEIGHBOUR, "E10000016", ENGLAND], (2020,))
+    assert codes == [AREA, NEIGHBOUR, ENGLAND]
+
+
+def test_key_messages_say_real_or_illustrative():
+    heads = {"excess_deaths": 738.2, "excess_deaths_pct": 22.60395615,
+             "excess_deaths_source": covid.EXCESS_SOURCE_MONTHLY,
+             "care_home_deaths_2020": 946.0, "care_home_deaths_baseline": 711.8,
+             "homes_with_open_outbreak": 43, "outbreak_single_case_homes": 6}
+    messages = covid_text.key_messages(area_name="Sefton", year=2020, heads=heads,
+                                       weekly_illustrative=True, outbreaks_illustrative=True,
+                                       outbreak_date="2021-01-31")
+    assert messages == [
+        "Sefton registered +738 deaths above the usual level in 2020 (+22.6%; source: ONS "
+        "monthly death registrations (real); real data).",
+        "946 people died in Sefton's care homes in 2020, against 711.8 a year in 2015-2019 "
+        "(real ONS data).",
+        "On 31 January 2021, 43 care homes had an open outbreak, 6 of them with a single case "
+        "(illustrative data).",
+    ]

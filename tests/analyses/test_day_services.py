@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from asclib.analyses import day_services as ds
+from asclib.narrative import day_services as ds_text
 
 LD = "Learning disability support"
 PHYS = "Physical support"
@@ -363,14 +364,14 @@ def test_whole_row_of_a_small_group_is_hidden():
 
 def test_cohort_and_rate_text(cohort):
     heads = ds.headlines(cohort)
-    assert ds.cohort_text(heads, area_name="Aville") == (
-        "16 clients use day services in Aville; 4 of them (25%) buy their day service with a "
-        "direct payment. 56% have learning disability support as their primary support reason "
-        "and 56% are under 60.")
+    assert ds_text.cohort(heads, area_name="Aville", illustrative=False) == (
+        "Aville's placements show 16 clients using day services; 4 of them (25%) buy their day "
+        "service with a direct payment. 56% have learning disability support as their primary "
+        "support reason and 56% are under 60.")
     against = ds.against_dp_rate(cohort, 45.0)
-    text = ds.rate_text(heads, 45.0, against)
-    assert text.startswith("Daily rates run from £40 to £110 a day (median £52), against a "
-                           "direct-payment rate of £45.")
+    text = ds_text.rates(heads, 45.0, against, area_name="Wirral", illustrative=True)
+    assert text.startswith("In Wirral's illustrative placements daily rates run from £40 to "
+                           "£110 a day (median £52), against a direct-payment rate of £45.")
     # above £45: A 5 of 6, B 3, C 1 (c7 £100) and c4-c6 (46, 48, 50) -> 12 of 16 = 75%
     assert "75% of clients have a placement priced above" in text
     assert text.endswith("The annual cost of all placements (rate and 1:1 top-ups) is £108.9k.")
@@ -379,19 +380,20 @@ def test_cohort_and_rate_text(cohort):
 def test_model_and_sensitivity_text(three):
     result = ds.apply_banded_model(three, MODEL)
     overall = ds.banded_model_summary(result, None, disclose=False)
-    text = ds.model_text(overall)
-    assert text == ("In year one the banded model would cost £47.3k a year against £40.6k today: "
-                    "£6.8k more (+16.7%). Placements would cost more for 1 clients, less for 1 "
-                    "and the same for 1.")
+    text = ds_text.model(overall, illustrative=True)
+    assert text == ("On the illustrative placements, in year one the banded model would cost "
+                    "£47.3k a year against £40.6k today: £6.8k more (+16.7%). Placements would "
+                    "cost more for 1 clients, less for 1 and the same for 1.")
     # disclosed, the up/down counts of 3 clients are hidden and not stated
-    hidden = ds.model_text(ds.banded_model_summary(result, None))
+    hidden = ds_text.model(ds.banded_model_summary(result, None), illustrative=False)
     assert "placements would cost" not in hidden
     table = ds.sensitivity(three, MODEL, deltas=(-10, 0, 10))
-    assert ds.sensitivity_text(table) == (
+    assert ds_text.sensitivity(table) == (
         "Moving every band rate by -£10 to +£10 a day changes the year-one annual cost against "
         "today by +£1.6k to +£12.0k.")   # 6,760 -/+ 5,200
-    assert ds.sensitivity_text(table.iloc[:1]) == ""
-    assert ds.model_text(overall, table).endswith("+£12.0k.")
+    assert ds_text.sensitivity(table.iloc[:1]) == ""
+    assert ds_text.model(overall, illustrative=True, sensitivity_table=table).endswith(
+        "+£12.0k.")
 
 
 def test_demand_text():
@@ -400,8 +402,30 @@ def test_demand_text():
          "area_code": "E08000014", "document": "MPS", "section": "9.3", "page": 44}
         for fid, v in (("day_service_clients", 648), ("day_service_clients_2022", 650),
                        ("day_service_transitions_5yr", 28))])
-    assert ds.demand_text(ds.demand_projection(seeds, "E08000014")) == (
-        "The council's published projection is 650 clients by 2022, against 648 now, with 28 "
+    assert ds_text.demand(ds.demand_projection(seeds, "E08000014"), area_name="Sefton") == (
+        "Sefton's published projection (real) is 650 clients by 2022, against 648 now, with 28 "
         "young people expected to move from children's to adult services over the next five "
         "years.")
-    assert ds.demand_text(ds.demand_projection(seeds, "E08000015")).startswith("No demand")
+    assert ds_text.demand(ds.demand_projection(seeds, "E08000015"),
+                          area_name="Wirral").startswith("No demand")
+
+
+def test_charts_get_only_the_groups_the_tables_show(cohort):
+    table = ds.rate_variation(cohort, "provider", threshold=5)
+    shown = set(table.loc[table["clients"].notna(), "provider"]) - {"Total"}
+    drawn = ds.unsuppressed(cohort, table, "provider")
+    assert set(drawn["provider"]) == shown
+    assert len(shown) < cohort["provider"].nunique()  # something was suppressed
+
+
+def test_period_sets_the_date_placements_are_read_at():
+    assert ds.as_at_for_period("2020/21", None, "2020/21") is None
+    assert ds.as_at_for_period("2019/20", None, "2020/21") == pd.Timestamp("2020-03-31")
+    assert ds.as_at_for_period("2019/20", "2019-06-30", "2020/21") == "2019-06-30"
+
+
+def test_skip_reason_names_the_file_and_the_demo_command():
+    assert ds_text.skip_reason("Liverpool", "E08000012") == (
+        "day services: needs the council's day-service placements export "
+        "(data/raw/council/E08000012/day_service_placements.xlsx) for Liverpool; run "
+        "`asc demo-data --area E08000012` for an illustrative version")

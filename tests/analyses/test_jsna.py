@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from asclib.analyses import jsna
+from asclib.narrative import jsna as jsna_text
 
 AREA, REGION, ENGLAND = "E08000014", "E12000002", "E92000001"
 COMPARATORS = ["E08000011", "E08000012", "E08000013", "E08000015"]
@@ -122,18 +123,40 @@ def test_file_cis_kept(summary):
 
 def test_comparisons_by_polarity_and_two_level_rule(summary):
     by_id = summary.set_index("indicator_id")
-    # low is good, England 400 below the 99.8% lower limit 433.7 -> Worst; region 480 inside
+    # Fingertips' words, never a rank: Better / Similar / Worse (Higher / Lower without
+    # polarity), the confidence level in its own column
+    # low is good, England 400 below the 99.8% lower limit 433.7 -> Worse at 99.8%; region inside
     assert by_id.loc[1, "england_value"] == 400.0
-    assert by_id.loc[1, "compared_to_england"] == "Worst"
-    assert by_id.loc[1, "compared_to_region"] == "Similar"
-    # England 67.0 inside 62.0-67.9 -> Similar; region 70.0 above 99.8% upper 69.6 -> Worst
+    assert (by_id.loc[1, "compared_to_england"], by_id.loc[1, "england_confidence"]) == (
+        "Worse", "99.8%")
+    assert (by_id.loc[1, "compared_to_region"], by_id.loc[1, "region_confidence"]) == (
+        "Similar", "")
+    # England 67.0 inside 62.0-67.9 -> Similar; region 70.0 above 99.8% upper 69.6 (high is
+    # good) -> Worse at 99.8%
     assert by_id.loc[2, "compared_to_england"] == "Similar"
-    assert by_id.loc[2, "compared_to_region"] == "Worst"
+    assert (by_id.loc[2, "compared_to_region"], by_id.loc[2, "region_confidence"]) == (
+        "Worse", "99.8%")
     # no judgement: Higher; no region row -> Not compared
     assert by_id.loc[3, "compared_to_england"] == "Higher"
     assert by_id.loc[3, "compared_to_region"] == "Not compared"
     # no 99.8% limits in the file and none computable (life expectancy) -> 95% rule: Worse
-    assert by_id.loc[4, "compared_to_england"] == "Worse"
+    assert (by_id.loc[4, "compared_to_england"], by_id.loc[4, "england_confidence"]) == (
+        "Worse", "95%")
+    words = set(summary["compared_to_england"]) | set(summary["compared_to_region"])
+    assert words <= {"Better", "Similar", "Worse", "Higher", "Lower", "Not compared"}
+    assert not {"Best", "Worst"} & words
+
+
+def test_better_at_95_only_and_at_99_8():
+    row = pd.Series({"lower_ci_95": 10.0, "upper_ci_95": 12.0, "lower_ci_99_8": 9.0,
+                     "upper_ci_99_8": 13.0})
+    high = jsna.benchmark.Polarity.HIGH_IS_GOOD
+    assert jsna._compare_two_level(row, 9.5, high) == ("Better", "95%")
+    assert jsna._compare_two_level(row, 8.0, high) == ("Better", "99.8%")
+    assert jsna._compare_two_level(row, 14.0, high) == ("Worse", "99.8%")
+    assert jsna._compare_two_level(row, 11.0, high) == ("Similar", "")
+    assert jsna._compare_two_level(row, 8.0, jsna.benchmark.Polarity.NO_JUDGEMENT) == (
+        "Higher", "99.8%")
 
 
 def test_trend_from_last_five_counts(summary):
@@ -287,22 +310,38 @@ def test_trend_selection_red_red_first_then_named(summary):
 
 def test_summary_and_trend_sentences(summary):
     counts = jsna.headline_counts(summary)
-    text = jsna.summary_sentence(counts, "Sefton", 5)
-    assert text.startswith(f"Of the {counts['indicators_compared']} indicators")
+    text = jsna_text.summary(counts, "Sefton", 5, illustrative=True)
+    assert text.startswith(f"Of the {counts['indicators_compared']} indicators that can be "
+                           "compared with England (illustrative indicator data), Sefton is Worse "
+                           f"than England on {counts['significantly_worse_than_england']} and "
+                           f"Better on {counts['significantly_better_than_england']}")
     assert "1 indicator(s) are **red-red**" in text and "Alcohol-related admissions" in text
     assert "among 5 councils" in text
-    assert "Alcohol-related admissions" in jsna.trend_selection_note([(1, "Persons")], summary)
-    assert jsna.trend_selection_note([], summary).startswith("No indicator is red-red")
+    assert "Best" not in text and "Worst" not in text
+    assert "Alcohol-related admissions" in jsna_text.trend_selection([(1, "Persons")], summary)
+    assert jsna_text.trend_selection([], summary).startswith("No indicator is red-red")
 
 
 def test_locality_sentence(indicators, metadata):
     locality = jsna.locality_table(indicators, AREA, 4, metadata=metadata)
-    text = jsna.locality_sentence(locality, "Sefton", "Healthy life expectancy")
+    text = jsna_text.locality(locality, "Sefton", "Healthy life expectancy", illustrative=True)
+    assert text.startswith("Healthy life expectancy by locality in Sefton (")
     assert "from 49.8 in Bootle (95% CI 46.1 to 53.5) to 68.3 in Formby" in text
     assert "a gap of 18.5 (the intervals do not overlap)" in text
     empty = jsna.locality_table(indicators, "E08000015", 4, metadata=metadata)
-    assert "hold no figures by locality for Wirral" in jsna.locality_sentence(
-        empty, "Wirral", "Healthy life expectancy")
+    no_localities = jsna_text.locality(empty, "Wirral", "Healthy life expectancy",
+                                       illustrative=True)
+    assert "hold no figures by locality for Wirral" in no_localities
+    assert "Bootle" not in no_localities and "Formby" not in no_localities
+
+
+def test_period_is_a_financial_year():
+    labels = pd.Series(["2019/20", "2017 - 19", "2020", "2015 Q1", "odd"])
+    assert jsna.period_end(labels).dt.strftime("%Y-%m-%d").fillna("NaT").tolist() == [
+        "2020-03-31", "2019-12-31", "2020-12-31", "2015-03-31", "NaT"]
+    frame = pd.DataFrame({"area_code": AREA, "period": ["2018/19", "2017 - 19", "2019 - 21"]})
+    # 2017 - 19 ends in December 2019 (2019/20); 2019 - 21 in December 2021 (2021/22)
+    assert jsna.held_periods(frame, AREA) == ["2018/19", "2019/20", "2021/22"]
 
 
 def test_asc_measures_summary_quartiles_among_comparators():
@@ -331,3 +370,34 @@ def test_indicator_info_and_manifest_headlines(metadata, summary):
         jsna.indicator_info(metadata, 99)
     headlines = jsna.manifest_headlines(summary)
     assert headlines["red_red_indicators"] == "Alcohol-related admissions"
+
+
+def test_financial_year_takes_each_indicator_at_its_latest_period_ending_by_it(indicators,
+                                                                                  metadata):
+    # calendar-year periods "2015".."2019" end on 31 December: 2018/19 (to 31 March 2019)
+    # holds 2018 at the latest, 2019/20 holds 2019
+    at_2018_19 = jsna.indicator_summary(indicators, metadata, AREA, REGION, COMPARATORS,
+                                        period="2018/19")
+    assert set(at_2018_19["period"]) == {"2018"}
+    at_2019_20 = jsna.indicator_summary(indicators, metadata, AREA, REGION, COMPARATORS,
+                                        period="2019/20")
+    assert set(at_2019_20["period"]) == {"2019"}
+    with pytest.raises(ValueError, match="no rows for area E08000014 ending by the end of "
+                                         "2001/02"):
+        jsna.indicator_summary(indicators, metadata, AREA, REGION, COMPARATORS,
+                               period="2001/02")
+
+
+def test_key_messages_say_real_or_illustrative(summary):
+    counts = jsna.headline_counts(summary)
+    asc = pd.DataFrame({"quartile": ["Best quartile", "Worst quartile", "2nd quartile"]})
+    messages = jsna_text.key_messages(counts, asc, area_name="Sefton", period="2021/22",
+                                      illustrative=True)
+    assert messages[0] == (
+        f"As at 2021/22, Sefton is Worse than England on "
+        f"{counts['significantly_worse_than_england']} and Better on "
+        f"{counts['significantly_better_than_england']} of {counts['indicators_compared']} "
+        "compared indicators (illustrative data).")
+    assert messages[2] == ("On the Oflog adult social care measures, Sefton is in the best "
+                           "quartile of its comparators on 1 and the worst on 1 of 3 (real "
+                           "data).")

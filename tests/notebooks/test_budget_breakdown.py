@@ -52,3 +52,17 @@ def test_reads_real_finance_inputs(notebook_entry):
     paths = {item["path"] for item in notebook_entry(NAME, SEFTON)["inputs"]}
     assert any(p.endswith("asc_finance.csv") for p in paths)
     assert any(p.endswith("budget_ledger.xlsx") for p in paths)
+
+
+def test_wirral_sentences_on_generated_records_say_illustrative(suite_run):
+    """Wirral's ledger is generated: the report's sentences citing it say so (issue 11)."""
+    html = (suite_run / WIRRAL / f"{NAME}.html").read_text(encoding="utf-8")
+    assert "Wirral&#x27;s illustrative ledger puts the 2020/21" in html or \
+        "Wirral's illustrative ledger puts the 2020/21" in html
+    assert "Wirral's budget is" not in html and "Wirral&#x27;s budget is" not in html
+
+
+def test_published_asc_fr_totals_with_their_year(notebook_entry):
+    heads = notebook_entry(NAME, SEFTON)["headlines"]
+    assert heads["published_finance_period"] == "2016/17"
+    assert heads["published_gross_gbp"] > heads["published_net_gbp"] > 0

@@ -75,3 +75,11 @@ def test_report_explains_the_england_benchmark(suite_run):
     html = (suite_run / SEFTON / f"{NAME}.html").read_text(encoding="utf-8")
     assert "quotes 29% of England" in html and "65% in hospital" in html
     assert "plus hospice (1.5%) deaths make 64.8%" in html
+
+
+def test_headline_excess_comes_from_the_real_monthly_registrations(notebook_entry):
+    """Sefton's headline excess is the real ONS monthly +738, and the manifest says so."""
+    heads = notebook_entry(NAME, SEFTON)["headlines"]
+    assert heads["excess_deaths"] == pytest.approx(738.2, abs=0.05)
+    assert heads["excess_deaths_source"] == "ONS monthly death registrations (real)"
+    assert 0 <= heads["outbreak_single_case_homes"] <= heads["homes_with_open_outbreak"]

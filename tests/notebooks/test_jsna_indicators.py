@@ -66,3 +66,11 @@ def test_report_html_has_no_code(suite_run):
     html = (suite_run / SEFTON / f"{NAME}.html").read_text(encoding="utf-8")
     assert "Spine chart by core area of concern" in html
     assert "jsna.indicator_summary(" not in html
+
+
+def test_significance_in_fingertips_words_with_the_confidence_level(suite_run):
+    workbook = openpyxl.load_workbook(suite_run / SEFTON / f"{NAME}.xlsx", read_only=True)
+    cells = {str(v) for row in workbook["indicator_summary"].iter_rows(values_only=True)
+             for v in row if v is not None}
+    assert {"Worse", "99.8%"} <= cells
+    assert not {"Best", "Worst"} & cells

@@ -13,6 +13,7 @@ from asclib.benchmark import (
     Polarity,
     Trend,
     comparator_codes,
+    comparator_note,
     compare,
     compare_two_level,
     quartile_position,
@@ -217,5 +218,16 @@ def test_comparator_codes_errors_are_precise() -> None:
         comparator_codes("E08000014", "cipfa", LOOKUP, NEIGHBOURS)
     with pytest.raises(ValueError, match="code\\(s\\) not in the lookup table: E00000000"):
         comparator_codes("E08000014", "E08000013,E00000000", LOOKUP, NEIGHBOURS)
-    with pytest.raises(ValueError, match="no nearest neighbours listed for area 'E08000013'"):
-        comparator_codes("E08000013", "nearest_neighbours", LOOKUP, NEIGHBOURS)
+
+
+def test_no_nearest_neighbours_falls_back_to_the_region_with_a_note() -> None:
+    # E08000013 has no neighbours listed (as City of London and the Isles of Scilly)
+    assert comparator_codes("E08000013", "nearest_neighbours", LOOKUP, NEIGHBOURS) == [
+        "E08000013", "E08000014", "E08000012", "E06000006", "E10000017"]
+    lookup = LOOKUP.assign(area_name=["Sefton", "Liverpool", "Knowsley", "Halton", "Lancs",
+                                      "City"], region_name="North West")
+    assert comparator_note("E08000013", "nearest_neighbours", lookup, NEIGHBOURS) == (
+        "Knowsley has no nearest neighbours in the comparator list, so the councils of its "
+        "region (North West) are used as its comparator group instead.")
+    assert comparator_note("E08000014", "nearest_neighbours", lookup, NEIGHBOURS) == ""
+    assert comparator_note("E08000013", "region", lookup, NEIGHBOURS) == ""
