@@ -42,7 +42,7 @@ def weekly_deaths_chart(weekly: pd.DataFrame, *, area_name: str, source: str,
             label=f"{year}")
     ax.set_xlim(table["week"].min(), table["week"].max())
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, frameon=False)
+    style.legend_outside(ax)
     return style.finish(
         fig, ax, title=title or f"{unit.capitalize()}ly deaths ({cause_label}), {area_name}, "
                                 f"{year}",
@@ -79,7 +79,12 @@ def place_of_death_chart(by_place: pd.DataFrame, *, area_name: str, benchmark_na
                      if o in ("Higher", "Lower") else f"{area_name}: {o.lower()}")
                for o in present]
     handles.append(Patch(color=style.MUTED, label=benchmark_name))
-    ax.legend(handles=handles, fontsize=8, frameon=False)
+    style.legend_outside(ax, handles)
+    # significance in words as well as colour (accessibility)
+    for xi, outcome, top in zip(x, table["compared"].astype(str),
+                                table["share_upper_95"].astype(float), strict=True):
+        if outcome in ("Higher", "Lower", "Similar") and np.isfinite(top):
+            ax.text(xi - width / 2, top, outcome.lower(), ha="center", va="bottom", fontsize=7)
     return style.finish(
         fig, ax, title=title or f"Covid-19 deaths by place of death: {area_name} and "
                                 f"{benchmark_name}",
@@ -147,8 +152,8 @@ def outbreak_timeline_chart(timeline: pd.DataFrame, *, area_name: str, source: s
         for ax in (top, bottom):
             ax.axvline(pd.Timestamp(marker_date), color=style.BENCHMARK, linestyle="--",
                        linewidth=1.0)
-    top.legend(fontsize=8, frameon=False, loc="upper left")
-    bottom.legend(fontsize=8, frameon=False, loc="upper left")
+    style.legend_outside(top)
+    style.legend_outside(bottom)
     fig.autofmt_xdate()
     return style.finish(fig, None, title=title or f"Care-home Covid-19 outbreaks, {area_name}",
                         source=source, illustrative=illustrative)
