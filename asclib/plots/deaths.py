@@ -7,6 +7,8 @@ Figure in the house style (:mod:`asclib.plots.style`); none reads a file.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -70,7 +72,8 @@ def place_of_death_chart(by_place: pd.DataFrame, *, area_name: str, benchmark_na
     ax.bar(x + width / 2, table["benchmark_share"].astype(float), width, color=style.MUTED,
            edgecolor="#595959", linewidth=0.5, label=benchmark_name)
     ax.set_xticks(x)
-    ax.set_xticklabels(table["place_label"], fontsize=8)
+    ax.set_xticklabels([textwrap.fill(str(label), 14) for label in table["place_label"]],
+                       fontsize=8)
     ax.yaxis.set_major_formatter(style.percent_formatter())
     present = [o for o in ("Higher", "Similar", "Lower", "Not compared")
                if o in set(table["compared"].astype(str))]

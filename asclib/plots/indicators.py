@@ -35,6 +35,10 @@ def _format_value(value: float, unit: object = None) -> str:
     return formatting.by_unit(float(value), None if pd.isna(unit) else unit)
 
 
+#: Right edges of the value columns beside the spine chart (axes units; the spine is 0 to 1).
+_AREA_COLUMN_X, _ENGLAND_COLUMN_X = 1.17, 1.33
+
+
 def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
                 region_name: str = "Region", benchmark_name: str = "England",
                 title: str | None = None, illustrative: bool = False) -> Figure:
@@ -81,19 +85,18 @@ def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
             ax.scatter(row["region_scaled"], row_y, marker="D", s=38, zorder=3,
                        color="#FFFFFF", edgecolors="#000000", linewidths=0.8)
         unit = row.get("unit")
-        ax.text(1.03, row_y, _format_value(row["value"], unit), va="center", ha="left",
-                fontsize=8)
-        ax.text(1.17, row_y, _format_value(row["england_value"], unit), va="center",
-                ha="left", fontsize=8)
+        ax.text(_AREA_COLUMN_X, row_y, _format_value(row["value"], unit), va="center",
+                ha="right", fontsize=8)
+        ax.text(_ENGLAND_COLUMN_X, row_y, _format_value(row["england_value"], unit),
+                va="center", ha="right", fontsize=8)
     ax.axvline(0.5, color=style.BENCHMARK, linewidth=1.2, zorder=2)
     for heading_y, domain in headings:
         ax.text(-0.01, heading_y, domain, va="center", ha="right", fontsize=9,
                 fontweight="bold", transform=ax.get_yaxis_transform())
-    ax.text(1.03, -1.0 if not headings else headings[0][0] - 0.9, area_name[:14],
-            fontsize=8, fontweight="bold", ha="left", va="center")
-    ax.text(1.17, -1.0 if not headings else headings[0][0] - 0.9, benchmark_name[:14],
-            fontsize=8,
-            fontweight="bold", ha="left", va="center")
+    ax.text(_AREA_COLUMN_X, -1.0 if not headings else headings[0][0] - 0.9, area_name[:14],
+            fontsize=8, fontweight="bold", ha="right", va="center")
+    ax.text(_ENGLAND_COLUMN_X, -1.0 if not headings else headings[0][0] - 0.9,
+            benchmark_name[:14], fontsize=8, fontweight="bold", ha="right", va="center")
     ax.set_yticks([pos for _, pos in positions])
     ax.set_yticklabels([_row_label(table.loc[index]) for index, _ in positions], fontsize=8)
     ax.set_ylim(y - 0.4, -1.6)

@@ -414,7 +414,8 @@ pre { white-space: pre-wrap; font-size: 0.85em; background: #f5f5f5; padding: 0.
   figure.chart { break-inside: avoid; page-break-inside: avoid; }
   figure.chart img { max-height: 24cm; }
   table.asclib-table { font-size: 8pt; width: 100%; }
-  table.asclib-table.wide { page: wide; font-size: 7.5pt; }
+  .table-block.wide { page: wide; }
+  table.asclib-table.wide { font-size: 7.5pt; }
   table.asclib-table thead { display: table-header-group; }
   table.asclib-table tr { break-inside: avoid; page-break-inside: avoid; }
   .banner, .key-messages { break-inside: avoid; }

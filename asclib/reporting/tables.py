@@ -49,7 +49,8 @@ def table_html(payload: Mapping[str, Any], *, max_rows: int | None = None,
     shown = texts if max_rows is None else texts[:max_rows]
     wide = len(kept) > 9
     classes = "asclib-table wide" if wide else "asclib-table"
-    parts = [f'<table class="{classes}" id="{css_id(payload["name"])}">']
+    parts = [f'<div class="table-block{" wide" if wide else ""}">',
+             f'<table class="{classes}" id="{css_id(payload["name"])}">']
     if caption:
         parts.append(f"<caption>{html.escape(str(payload.get('title') or payload['name']))}"
                      f"{provenance or ''}</caption>")
@@ -64,6 +65,8 @@ def table_html(payload: Mapping[str, Any], *, max_rows: int | None = None,
             align = "num" if formats[i].numeric else "txt"
             parts.append(f'<td class="{align}">{html.escape(row[i])}</td>')
         parts.append("</tr>")
+    if not shown:
+        parts.append(f'<tr><td colspan="{max(len(kept), 1)}" class="txt">None.</td></tr>')
     parts.append("</tbody></table>")
     notes = []
     if len(shown) < total:
@@ -76,6 +79,7 @@ def table_html(payload: Mapping[str, Any], *, max_rows: int | None = None,
         notes.append(str(payload["note"]))
     if notes:
         parts.append(f'<p class="asclib-note">{html.escape(" ".join(notes))}</p>')
+    parts.append("</div>")
     return "".join(parts)
 
 
