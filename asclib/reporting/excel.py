@@ -14,6 +14,7 @@ cell with Excel's quote prefix.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -66,7 +67,7 @@ def _table_illustrative(table: dict, record: Any) -> bool:
 def _sources_text(table: dict) -> str:
     sources = table.get("sources")
     if not sources:
-        return "not recorded"
+        return "the notebook's inputs (not itemised)"
     return ", ".join(str(s) for s in sources)
 
 
@@ -139,7 +140,7 @@ def write_workbook(record: Any, path: str | Path, *,
         block = [f"{ctx.get('area_name', '')} ({ctx.get('area_code', '')}), "
                  f"{ctx.get('period', '')}. Data as at {ctx.get('data_date', '')}."]
         if table.get("note"):
-            block.append(str(table["note"]))
+            block.append(labels.name_labels(str(table["note"]), table["columns"]))
         block.append("ILLUSTRATIVE DATA: generated records, not real. Computed from: "
                      f"{_sources_text(table)}." if flag
                      else f"Real data. Computed from: {_sources_text(table)}.")
@@ -158,6 +159,7 @@ def write_workbook(record: Any, path: str | Path, *,
             cell.font = bold
             cell.fill = header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths: list[int] = []
         for j, fmt in enumerate(formats, start=1):
             values = [r[j - 1] for r in data]
             is_date_column = (any(v is not None for v in values) and all(
@@ -181,9 +183,11 @@ def write_workbook(record: Any, path: str | Path, *,
                 if number_format:
                     cell.number_format = number_format
                 width = max(width, min(len(texts[i][j - 1]), 50))
-            ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 52)
-        ws.row_dimensions[header_row].height = 15 * max(
-            1, max((len(f.label) // 14 + 1 for f in formats), default=1))
+            widths.append(min(max(width + 2, 8), 52))
+            ws.column_dimensions[get_column_letter(j)].width = widths[-1]
+        header_lines = max((math.ceil(len(f.label) / max(w - 2, 1))
+                            for f, w in zip(formats, widths, strict=True)), default=1)
+        ws.row_dimensions[header_row].height = 15 * max(1, header_lines)
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         if columns:
             last = header_row + max(len(data), 1)

@@ -155,6 +155,14 @@ def label(column: str) -> str:
     return (text[:1].upper() + text[1:] + suffix) if text else column
 
 
+def name_labels(text: str, columns: Sequence[str]) -> str:
+    """``text`` with each of ``columns``' internal names replaced by its label (notes say
+    "suppressed: fewer than 5 (clients, ld_share)" -> "(Clients, LD share (%))")."""
+    known = set(columns)
+    return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b",
+                  lambda m: label(m.group(0)) if m.group(0) in known else m.group(0), text)
+
+
 def column_kind(column: str, *, has_unit_column: bool = False) -> str:
     """How a column is formatted, from its name (see the module's table)."""
     lowered = column.lower()
@@ -303,7 +311,7 @@ _DETAIL_RULES: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"indicator_id|area_code|comparators_n|(lower|upper)_ci_99_8|denominator"
                 r"|tolerance|published_period|age|worst|best|q25|q75|placements|range_gbp"
                 r"|iqr_gbp|mean_.*|.*_lower_95|.*_upper_95|ratio|baseline_years_used"), 2),
-    (re.compile(r"count|region_value|compared_to_region|unit|polarity|.*_clients|weeks|months"
+    (re.compile(r"count|region_value|compared_to_region|polarity|.*_clients|weeks|months"
                 r"|expected_(min|max)|comparators_(min|max)"), 1),
 )
 #: Characters of a 1280 px page a table may use (about 7 px a character at 13 px type).

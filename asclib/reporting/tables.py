@@ -29,11 +29,8 @@ def formatted(payload: Mapping[str, Any]) -> tuple[list[labels.ColumnFormat], li
              for row, unit in zip(data, units, strict=True)]
     if "note" in columns:  # notes name columns ("suppressed: ... (clients, ld_share)")
         index = columns.index("note")
-        known = set(columns)
         for row in texts:
-            row[index] = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b",
-                                lambda m: labels.label(m.group(0))
-                                if m.group(0) in known else m.group(0), row[index])
+            row[index] = labels.name_labels(row[index], columns)
     return formats, texts
 
 
@@ -76,7 +73,7 @@ def table_html(payload: Mapping[str, Any], *, max_rows: int | None = None,
     if left_out:
         notes.append("Also in the Excel workbook: " + ", ".join(left_out) + ".")
     if payload.get("note"):
-        notes.append(str(payload["note"]))
+        notes.append(labels.name_labels(str(payload["note"]), payload["columns"]))
     if notes:
         parts.append(f'<p class="asclib-note">{html.escape(" ".join(notes))}</p>')
     parts.append("</div>")

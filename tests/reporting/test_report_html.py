@@ -99,7 +99,7 @@ def test_committed_jsna_keeps_reader_columns(committed_pages) -> None:
     table = re.search(r'<table class="asclib-table[^"]*" id="asclib-indicator_summary">.*?'
                       r"</thead>", page, re.DOTALL).group(0)
     headers = re.findall(r"<th[^>]*>(.*?)</th>", table)
-    for needed in ("Indicator", "Value", "Lower 95% CI", "Upper 95% CI", "England value",
+    for needed in ("Indicator", "Unit", "Value", "Lower 95% CI", "Upper 95% CI", "England value",
                    "Compared with England"):
         assert needed in headers, headers
     assert "Period (sort key)" not in headers
