@@ -35,8 +35,15 @@ def _format_value(value: float, unit: object = None) -> str:
     return formatting.by_unit(float(value), None if pd.isna(unit) else unit)
 
 
-#: Right edges of the value columns beside the spine chart (axes units; the spine is 0 to 1).
-_AREA_COLUMN_X, _ENGLAND_COLUMN_X = 1.17, 1.33
+#: Right edges of the value columns beside the spine chart (points right of the axes).
+_AREA_COLUMN_PT, _ENGLAND_COLUMN_PT = 62, 124
+
+
+def _value_column(ax, offset_pt: float, y: float, text: str, bold: bool = False) -> None:
+    """A right-aligned value in a column a fixed distance right of the axes."""
+    ax.annotate(text, xy=(1.0, y), xycoords=("axes fraction", "data"),
+                xytext=(offset_pt, 0), textcoords="offset points", ha="right", va="center",
+                fontsize=8, fontweight="bold" if bold else "normal", annotation_clip=False)
 
 
 def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
@@ -85,18 +92,16 @@ def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
             ax.scatter(row["region_scaled"], row_y, marker="D", s=38, zorder=3,
                        color="#FFFFFF", edgecolors="#000000", linewidths=0.8)
         unit = row.get("unit")
-        ax.text(_AREA_COLUMN_X, row_y, _format_value(row["value"], unit), va="center",
-                ha="right", fontsize=8)
-        ax.text(_ENGLAND_COLUMN_X, row_y, _format_value(row["england_value"], unit),
-                va="center", ha="right", fontsize=8)
+        _value_column(ax, _AREA_COLUMN_PT, row_y, _format_value(row["value"], unit))
+        _value_column(ax, _ENGLAND_COLUMN_PT, row_y,
+                      _format_value(row["england_value"], unit))
     ax.axvline(0.5, color=style.BENCHMARK, linewidth=1.2, zorder=2)
     for heading_y, domain in headings:
         ax.text(-0.01, heading_y, domain, va="center", ha="right", fontsize=9,
                 fontweight="bold", transform=ax.get_yaxis_transform())
-    ax.text(_AREA_COLUMN_X, -1.0 if not headings else headings[0][0] - 0.9, area_name[:14],
-            fontsize=8, fontweight="bold", ha="right", va="center")
-    ax.text(_ENGLAND_COLUMN_X, -1.0 if not headings else headings[0][0] - 0.9,
-            benchmark_name[:14], fontsize=8, fontweight="bold", ha="right", va="center")
+    header_y = -1.0 if not headings else headings[0][0] - 0.9
+    _value_column(ax, _AREA_COLUMN_PT, header_y, area_name[:14], bold=True)
+    _value_column(ax, _ENGLAND_COLUMN_PT, header_y, benchmark_name[:14], bold=True)
     ax.set_yticks([pos for _, pos in positions])
     ax.set_yticklabels([_row_label(table.loc[index]) for index, _ in positions], fontsize=8)
     ax.set_ylim(y - 0.4, -1.6)
