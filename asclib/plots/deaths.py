@@ -78,8 +78,7 @@ def place_of_death_chart(by_place: pd.DataFrame, *, area_name: str, benchmark_na
     present = [o for o in ("Higher", "Similar", "Lower", "Not compared")
                if o in set(table["compared"].astype(str))]
     handles = [Patch(color=style.SIGNIFICANCE_COLOURS[o],
-                     label=f"{area_name}: {o.lower()} than {benchmark_name}"
-                     if o in ("Higher", "Lower") else f"{area_name}: {o.lower()}")
+                     label=style.area_outcome_label(area_name, o, benchmark_name))
                for o in present]
     handles.append(Patch(color=style.MUTED, label=benchmark_name))
     style.legend_outside(ax, handles)

@@ -114,7 +114,8 @@ def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
     handles = [Line2D([], [], marker=style.SIGNIFICANCE_MARKERS.get(o, "s"), linestyle="",
                       markersize=7,
                       markerfacecolor=style.SIGNIFICANCE_COLOURS[o], markeredgecolor="#000000",
-                      label=f"{area_name}: {o.lower()}") for o in present]
+                      label=style.area_outcome_label(area_name, o, benchmark_name))
+               for o in present]
     if table["region_scaled"].notna().any():
         handles.append(Line2D([], [], marker="D", linestyle="", markersize=6,
                               markerfacecolor="#FFFFFF", markeredgecolor="#000000",
@@ -164,8 +165,7 @@ def trend_chart(trend_table: pd.DataFrame, *, source: str, indicator_id: object 
         ax.scatter(x[chosen], values[chosen], s=45, zorder=4, edgecolors="#000000",
                    linewidths=0.5, color=style.colours_for([outcome])[0],
                    marker=style.markers_for([outcome])[0],
-                   label=f"{outcome} than {benchmark_name}"
-                   if outcome not in ("Similar", "Not compared", "None", "nan") else outcome)
+                   label=style.outcome_label(outcome, benchmark_name))
     if table["benchmark_value"].notna().any():
         ax.plot(x, table["benchmark_value"].astype(float), color=style.BENCHMARK,
                 linestyle="--", linewidth=1.2, marker="s", markersize=4, label=benchmark_name,
@@ -230,8 +230,8 @@ def locality_chart(locality_table: pd.DataFrame, *, area_name: str, source: str,
         ax.set_ylabel("Locality")
         if len(sexes) > 1:
             ax.set_title(sex, loc="left", fontsize=10)
-        handles = [Patch(color=style.SIGNIFICANCE_COLOURS[o], label=f"{o} than {area_name}"
-                         if o not in ("Similar", "Not compared") else o)
+        handles = [Patch(color=style.SIGNIFICANCE_COLOURS[o],
+                         label=style.outcome_label(o, area_name))
                    for o in _SPINE_OUTCOMES if o in set(outcomes)]
         handles += ax.get_legend_handles_labels()[0]
         style.legend_outside(ax, handles)

@@ -151,6 +151,24 @@ def legend_outside(ax: Axes, handles: Sequence | None = None, *, title: str | No
                   fontsize=8, frameon=False, title=title, borderaxespad=0.0)
 
 
+def outcome_label(outcome: str, benchmark: str) -> str:
+    """A significance outcome in Fingertips' words for a legend: "Worse than England";
+    the 99.8% outcomes ("Best" / "Worst") say their confidence level instead of ranking."""
+    words = {"Best": ("Better", " (99.8% level)"), "Worst": ("Worse", " (99.8% level)")}
+    word, level = words.get(str(outcome), (str(outcome), ""))
+    if word in ("Better", "Worse", "Higher", "Lower"):
+        return f"{word} than {benchmark}{level}"
+    if word == "Similar":
+        return f"Similar to {benchmark}"
+    return "Not compared"
+
+
+def area_outcome_label(area: str, outcome: str, benchmark: str) -> str:
+    """"Sefton: worse than England" (names keep their capitals)."""
+    text = outcome_label(outcome, benchmark)
+    return f"{area}: {text[:1].lower()}{text[1:]}"
+
+
 def markers_for(labels: Sequence[str]) -> list[str]:
     """Significance marker shapes for a sequence of outcome labels."""
     return [SIGNIFICANCE_MARKERS.get(str(label), "s") for label in labels]

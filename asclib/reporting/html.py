@@ -202,8 +202,8 @@ def _figure(block: Block, section: Section, number: int) -> str:
     png = re.sub(r"\s+", "", str(block.content["png"]))
     alt = str(block.content.get("alt") or "").strip()
     if not alt:
-        alt = (f"Chart {number} in the section “{section.heading or 'Introduction'}”; "
-               "its figures are in the section's table and in the Excel workbook.")
+        alt = (f"Chart {number}, in the section “{section.heading or 'Introduction'}” "
+               "(the notebook gave no description of it).")
     return (f'<figure class="chart"><img src="data:image/png;base64,{png}" '
             f'alt="{html.escape(alt, quote=True)}">'
             f"<figcaption>{_provenance(block.illustrative).strip()}</figcaption></figure>")
@@ -411,7 +411,7 @@ pre { white-space: pre-wrap; font-size: 0.85em; background: #f5f5f5; padding: 0.
   .print-only { display: block; }
   nav.contents { display: none; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
-  figure.chart { break-inside: avoid; page-break-inside: avoid; }
+  figure.chart, .table-block { break-inside: avoid; page-break-inside: avoid; }
   figure.chart img { max-height: 24cm; }
   table.asclib-table { font-size: 8pt; width: 100%; }
   .table-block.wide { page: wide; }
