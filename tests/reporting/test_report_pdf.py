@@ -3,6 +3,7 @@ the PDF's text. Skips with the reason when the renderer or pdftotext is absent."
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -57,7 +58,31 @@ def test_every_table_header_is_in_the_pdf(name: str, tmp_path: Path) -> None:
     headers = {re.sub(r"<[^>]+>", "", h) for h in
                re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page.read_text())}
     assert headers
-    import html
-
     missing = [h for h in headers if _squash(html.unescape(h)) not in squashed]
+    assert not missing, missing
+
+
+def test_browser_print_keeps_every_column(tmp_path: Path) -> None:
+    """"Print -> Save as PDF" in a browser (headless Chromium) uses the same print stylesheet:
+    every header of the widest report is in the printed text."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") \
+        or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("no Chromium (Debian: apt-get install chromium) for the browser print test")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
+    path = NOTEBOOKS_DIR / "jsna_indicators.ipynb"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    nb = nbformat.read(path, as_version=4)
+    page = report.write_html(nb, report.extract(nb), tmp_path / "r.html")
+    target = tmp_path / "browser.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", f"--print-to-pdf={target}",
+                    page.resolve().as_uri()], check=True, capture_output=True, timeout=120)
+    text = subprocess.run(["pdftotext", "-raw", str(target), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    headers = {html.unescape(h) for h in
+               re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page.read_text())}
+    missing = [h for h in headers if _squash(h) not in _squash(text)]
     assert not missing, missing
