@@ -16,9 +16,9 @@ RUN_ARGS ?=
 
 .DEFAULT_GOAL := help
 # Debian packages the reports use: a CJK font for non-Latin names in charts, Pango for the
-# WeasyPrint PDF, pdftotext for the PDF test. Installed only when root with apt-get and missing;
-# elsewhere the tests that need them skip with the reason.
-SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+# WeasyPrint PDF, pdftotext and Chromium for the print tests. Installed only when root with
+# apt-get and missing; elsewhere the tests that need them skip with the reason.
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
 
 .PHONY: help setup sysdeps reports test lab lint bench notebooks clean
 
