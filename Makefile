@@ -46,7 +46,7 @@ sysdeps:
 				|| echo "make sysdeps: could not install$$missing; tests needing them will skip"; \
 		fi; \
 	else \
-		echo "make sysdeps: not root or no apt-get; tests needing$(foreach p,$(SYSTEM_PACKAGES), $(p)) skip where absent"; \
+		echo "make sysdeps: not root or no apt-get; tests needing $(SYSTEM_PACKAGES) skip where absent"; \
 	fi
 
 $(STAMP): pyproject.toml
