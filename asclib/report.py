@@ -1,4 +1,5 @@
-"""Notebook-side publishing and the Excel / HTML writers.
+"""Notebook-side publishing; the Excel / HTML / PDF writers are re-exported from
+:mod:`asclib.reporting`.
 
 In a notebook::
 
@@ -14,9 +15,12 @@ notebook with :func:`extract`:
 
 - ``application/vnd.asclib.context+json``   {title, area_code, area_name, period, source,
   data_date, illustrative, extra}
-- ``application/vnd.asclib.table+json``     {name, title, note, columns, data}
+- ``application/vnd.asclib.table+json``     {name, title, note, columns, data,
+  illustrative, sources}
 - ``application/vnd.asclib.headlines+json`` {name: value}
 - ``application/vnd.asclib.inputs+json``    [{path, sha256}]
+- ``application/vnd.asclib.key-messages+json`` [sentence, ...]  (shown under the HTML title)
+- ``application/vnd.asclib.figure+json``    {alt, illustrative}  (display metadata of a chart)
 
 Floats in the bundles are rounded to 10 significant digits, NaN/NA become ``null`` and dates
 become ISO strings, so committed notebooks compare stably under nbval.
@@ -61,7 +65,7 @@ __all__ = [
     "write_pdf", "write_workbook",
 ]
 
-#: Rows of a table shown in the notebook / HTML report; every row goes to the Excel workbook.
+#: Rows of a table shown in the notebook; the HTML report and the Excel workbook get every row.
 DISPLAY_MAX_ROWS = 60
 SIGNIFICANT_DIGITS = 10
 ILLUSTRATIVE_WARNING = (
