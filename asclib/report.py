@@ -65,7 +65,7 @@ __all__ = [
     "write_pdf", "write_workbook",
 ]
 
-#: Rows of a table shown in the notebook; the HTML report and the Excel workbook get every row.
+#: Rows of a table shown in the notebook (the HTML shows up to 300; the workbook every row).
 DISPLAY_MAX_ROWS = 60
 SIGNIFICANT_DIGITS = 10
 ILLUSTRATIVE_WARNING = (

@@ -32,6 +32,8 @@ from asclib.reporting.mime import (
     TABLE_MIME,
 )
 
+#: Rows of a long table in the page (the workbook has every row).
+HTML_MAX_ROWS = 300
 #: Section headings moved to the end of the report.
 METHODS_HEADING = re.compile(
     r"^(methods?|methodology|notes on (the )?methods?|about the data|data and methods?"
@@ -213,7 +215,8 @@ def _long_table(block: Block) -> str:
     payload = block.content
     title = html.escape(str(payload.get("title") or payload["name"]))
     rows = len(payload["data"])
-    screen = tables.table_html(payload, provenance=_provenance(block.illustrative))
+    screen = tables.table_html(payload, max_rows=HTML_MAX_ROWS,
+                               provenance=_provenance(block.illustrative))
     return (f'<details class="long-table screen-only"><summary>Table: {title} ({rows:,} rows)'
             f"</summary>{screen}</details>"
             f'<div class="print-only">{screen}</div>')
