@@ -40,10 +40,9 @@ def apply_house_rc() -> None:
     matplotlib.rcParams["text.parse_math"] = False
     matplotlib.rcParams["axes.formatter.use_mathtext"] = False
     cjk = installed_cjk_font()
-    family = ["DejaVu Sans", *([cjk] if cjk else [])]
-    matplotlib.rcParams["font.family"] = ["sans-serif"]
-    matplotlib.rcParams["font.sans-serif"] = family + [
-        f for f in matplotlib.rcParams["font.sans-serif"] if f not in family]
+    # an explicit list: matplotlib falls back glyph by glyph only across the named families
+    # (the generic "sans-serif" resolves to a single font)
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", *([cjk] if cjk else [])]
 
 
 apply_house_rc()
