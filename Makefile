@@ -15,7 +15,12 @@ KERNEL := asclib
 RUN_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test lab lint bench notebooks clean
+# Debian packages the reports use: a CJK font for non-Latin names in charts, Pango for the
+# WeasyPrint PDF, pdftotext and Chromium for the print tests. Installed only when root with
+# apt-get and missing; elsewhere the tests that need them skip with the reason.
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
+
+.PHONY: help setup sysdeps reports test lab lint bench notebooks clean
 
 help:
 	@echo "make reports    run the whole suite on the bundled data into reports/"
@@ -28,6 +33,22 @@ help:
 
 setup: $(STAMP)
 
+sysdeps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null && command -v dpkg-query > /dev/null; then \
+		missing=""; \
+		for pkg in $(SYSTEM_PACKAGES); do \
+			dpkg-query -W -f='$${Status}' $$pkg 2> /dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
+		done; \
+		if [ -n "$$missing" ]; then \
+			echo "make sysdeps: installing$$missing"; \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends $$missing; } > /dev/null 2>&1 \
+				|| echo "make sysdeps: could not install$$missing; tests needing them will skip"; \
+		fi; \
+	else \
+		echo "make sysdeps: not root or no apt-get; tests needing $(SYSTEM_PACKAGES) skip where absent"; \
+	fi
+
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -38,7 +59,7 @@ $(STAMP): pyproject.toml
 reports: setup
 	$(BIN)/asc run --out reports $(RUN_ARGS)
 
-test: setup
+test: setup sysdeps
 	$(BIN)/asc prepare
 	$(PY) -m pytest
 	@if compgen -G "notebooks/*.ipynb" > /dev/null; then \

@@ -73,3 +73,71 @@ def code(value: float | int | str | None) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def percent_points(value: float | int | None, *, decimals: int = 1) -> str:
+    """A value already in percent (25.3 -> "25.3%"), e.g. an excess over expected deaths."""
+    if _is_missing(value):
+        return MISSING
+    return f"{float(value):,.{decimals}f}%"  # type: ignore[arg-type]
+
+
+def yes_no(value: object) -> str:
+    """A true/false flag in words: "Yes" / "No" (missing: "–")."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return MISSING
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in {"true", "yes", "1"}:
+            return "Yes"
+        if lowered in {"false", "no", "0"}:
+            return "No"
+        return value
+    return "Yes" if bool(value) else "No"
+
+
+#: Polarity codes (asclib.benchmark.Polarity values) in words.
+POLARITY_WORDS = {
+    "high_is_good": "Higher is better",
+    "low_is_good": "Lower is better",
+    "no_judgement": "No judgement",
+}
+
+
+def polarity(value: object) -> str:
+    """A polarity code in words: "low_is_good" -> "Lower is better"."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return MISSING
+    return POLARITY_WORDS.get(str(value), str(value))
+
+
+def unit_decimals(unit: object) -> int:
+    """Decimals for an indicator value in ``unit``, as Fingertips shows them: one decimal for
+    percentages, rates per 1,000 / 100,000 and years; none for counts; two for ratios."""
+    text = "" if unit is None else str(unit).strip().lower()
+    if text in {"count", "number", "n", "people", "clients", "deaths"}:
+        return 0
+    if "ratio" in text or "score" in text:
+        return 2
+    return 1
+
+
+def by_unit(value: float | int | None, unit: object) -> str:
+    """A value whose unit is given beside it (an indicator's "%", "per 100,000", "years"; a
+    reconciliation line's "GBP" or "share"; a parameter's "£ a day")."""
+    if _is_missing(value):
+        return MISSING
+    text = "" if unit is None else str(unit).strip()
+    lowered = text.lower()
+    if lowered in {"gbp", "£"} or lowered.startswith("£"):
+        v = float(value)  # type: ignore[arg-type]
+        return money(v, style="pounds" if abs(v) >= 1000 or v.is_integer() else "pence")
+    if lowered in {"share", "fraction", "proportion"}:
+        return percent(value)  # type: ignore[arg-type]
+    return number(value, decimals=unit_decimals(unit))
+
+
+def plain(text: object) -> str:
+    """Any text for a chart label, drawn literally: matplotlib would read ``$...$`` as
+    mathtext (and fail on ``$^$``), so dollar signs are escaped."""
+    return str(text).replace("$", r"\$")

@@ -1,4 +1,5 @@
-"""Notebook-side publishing and the Excel / HTML writers.
+"""Notebook-side publishing; the Excel / HTML / PDF writers are re-exported from
+:mod:`asclib.reporting`.
 
 In a notebook::
 
@@ -14,43 +15,57 @@ notebook with :func:`extract`:
 
 - ``application/vnd.asclib.context+json``   {title, area_code, area_name, period, source,
   data_date, illustrative, extra}
-- ``application/vnd.asclib.table+json``     {name, title, note, columns, data}
+- ``application/vnd.asclib.table+json``     {name, title, note, columns, data,
+  illustrative, sources}
 - ``application/vnd.asclib.headlines+json`` {name: value}
 - ``application/vnd.asclib.inputs+json``    [{path, sha256}]
+- ``application/vnd.asclib.key-messages+json`` [sentence, ...]  (shown under the HTML title)
+- ``application/vnd.asclib.figure+json``    {alt, illustrative}  (display metadata of a chart)
 
 Floats in the bundles are rounded to 10 significant digits, NaN/NA become ``null`` and dates
 become ISO strings, so committed notebooks compare stably under nbval.
 
-Column-name conventions used for formatting (display and Excel): a name ending ``_gbp`` (or
-containing ``£``) is money; a name containing ``share`` is a fraction shown as a percentage
-(0.25 -> 25.0%); a name ending ``_pct`` (or containing ``%``) is already in percent (25 -> 25.0%).
+Column labels and formats (display, HTML and Excel) come from
+:mod:`asclib.reporting.labels`; the writers live in :mod:`asclib.reporting` and are
+re-exported here (``extract``, ``write_workbook``, ``write_html``, ``write_pdf``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-CONTEXT_MIME = "application/vnd.asclib.context+json"
-TABLE_MIME = "application/vnd.asclib.table+json"
-HEADLINES_MIME = "application/vnd.asclib.headlines+json"
-INPUTS_MIME = "application/vnd.asclib.inputs+json"
-KEY_MESSAGES_MIME = "application/vnd.asclib.key-messages+json"
-FIGURE_MIME = "application/vnd.asclib.figure+json"
-TABLES_READ_MIME = "application/vnd.asclib.tables-read+json"
-#: Cells carrying this tag stay in the notebook (for analysts) and are dropped from the HTML.
-ANALYST_ONLY_TAG = "analyst-only"
+from asclib.reporting import labels as _labels
+from asclib.reporting import tables as _tables
+from asclib.reporting.excel import sheet_names, write_workbook
+from asclib.reporting.html import write_html
+from asclib.reporting.mime import (
+    ANALYST_ONLY_TAG,
+    CONTEXT_MIME,
+    FIGURE_MIME,
+    HEADLINES_MIME,
+    INPUTS_MIME,
+    KEY_MESSAGES_MIME,
+    TABLE_MIME,
+    TABLES_READ_MIME,
+)
+from asclib.reporting.pdf import PdfRendererMissing, write_pdf
 
-#: Rows of a table shown in the notebook / HTML report; every row goes to the Excel workbook.
+__all__ = [
+    "ANALYST_ONLY_TAG", "CONTEXT_MIME", "FIGURE_MIME", "HEADLINES_MIME", "INPUTS_MIME",
+    "KEY_MESSAGES_MIME", "TABLES_READ_MIME", "TABLE_MIME", "NotebookRecord",
+    "PdfRendererMissing", "Report", "extract", "sheet_names", "start", "write_html",
+    "write_pdf", "write_workbook",
+]
+
+#: Rows of a table shown in the notebook (the HTML shows up to 300; the workbook every row).
 DISPLAY_MAX_ROWS = 60
 SIGNIFICANT_DIGITS = 10
 ILLUSTRATIVE_WARNING = (
@@ -145,142 +160,22 @@ def _tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# --------------------------------------------------------------------------- column formats
+# --------------------------------------------------------------------------- labels
 
 
 def column_kind(column: str) -> str:
-    """How a column is formatted, from its name: "money", "share", "percent", "year" (a
-    calendar year or week number, shown without a thousands separator) or "other"."""
-    lowered = column.lower()
-    if re.fullmatch(r"(.*_)?(year|week)", lowered):
-        return "year"
-    if lowered.endswith("_gbp") or "_gbp_" in lowered or "£" in column:
-        return "money"
-    if lowered.endswith("_pct") or "%" in column:
-        return "percent"
-    if "share" in lowered:
-        return "share"
-    return "other"
+    """How a column is formatted (see :func:`asclib.reporting.labels.column_kind`)."""
+    return _labels.column_kind(column)
 
 
 def readable_label(column: str) -> str:
-    """A header for readers: ``gross_gbp`` -> ``Gross (£)``; names with spaces are kept."""
-    if not re.fullmatch(r"[a-z0-9_]+", column):
-        return column
-    text = column
-    suffix = ""
-    if text.endswith("_gbp"):
-        text, suffix = text[: -len("_gbp")], " (£)"
-    elif "_gbp_" in text:
-        text = text.replace("_gbp_", " (£) ")
-    elif text.endswith("_pct"):
-        text, suffix = text[: -len("_pct")], " (%)"
-    words = [_ACRONYMS.get(word, word) for word in text.replace("_", " ").split()]
-    text = " ".join(words)
-    return (text[:1].upper() + text[1:] + suffix) if text else column
-
-
-#: Words shown in capitals in headers (``ld_share`` -> "LD share").
-_ACRONYMS = {"ld": "LD", "dp": "DP", "asc": "ASC", "psr": "PSR", "nhs": "NHS", "ci": "CI",
-             "ons": "ONS", "hle": "HLE", "iqr": "IQR", "cv": "CV", "mh": "MH"}
-
-
-def _float_decimals(values: Iterable[float]) -> int:
-    finite = [abs(v) for v in values if isinstance(v, float) and math.isfinite(v)]
-    largest = max(finite, default=0.0)
-    if largest >= 100:
-        return 1
-    if largest >= 1:
-        return 2
-    return 3
-
-
-def _cell_formatter(column: str, values: Sequence[Any]):
-    """A function formatting one cell of ``column`` for readers (HTML / text)."""
-    kind = column_kind(column)
-    numeric = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    all_integral = all(float(v).is_integer() for v in numeric if math.isfinite(float(v)))
-    decimals = _float_decimals([float(v) for v in numeric])
-
-    def fmt(value: Any) -> str:
-        if value is None:
-            return "–"
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return str(value)
-        if kind == "money":
-            return f"£{value:,.0f}" if all_integral or abs(value) >= 1000 else f"£{value:,.2f}"
-        if kind == "share":
-            return f"{value:.1%}"
-        if kind == "percent":
-            return f"{value:.1f}%"
-        if kind == "year" and float(value).is_integer():
-            return f"{value:.0f}"
-        if all_integral:
-            return f"{value:,.0f}"
-        return f"{value:,.{decimals}f}"
-
-    return fmt
-
-
-def _reader_html(name: str, payload: dict, shown_rows: int) -> str:
-    columns = payload["columns"]
-    rows = payload["data"][:shown_rows]
-    formatters = [
-        _cell_formatter(col, [row[i] for row in payload["data"]]) for i, col in enumerate(columns)
-    ]
-    numeric = [
-        any(isinstance(row[i], int | float) and not isinstance(row[i], bool) for row in rows)
-        for i in range(len(columns))
-    ]
-    css_id = "asclib-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
-    parts = [
-        f'<table class="asclib-table" id="{css_id}">',
-        f"<caption>{html.escape(payload['title'])}</caption>",
-        "<thead><tr>",
-    ]
-    for i, col in enumerate(columns):
-        align = ' style="text-align:right"' if numeric[i] else ' style="text-align:left"'
-        parts.append(f"<th{align}>{html.escape(readable_label(col))}</th>")
-    parts.append("</tr></thead><tbody>")
-    for row in rows:
-        parts.append("<tr>")
-        for i, value in enumerate(row):
-            align = ' style="text-align:right"' if numeric[i] else ' style="text-align:left"'
-            parts.append(f"<td{align}>{html.escape(formatters[i](value))}</td>")
-        parts.append("</tr>")
-    parts.append("</tbody></table>")
-    total = len(payload["data"])
-    notes = []
-    if total > shown_rows:
-        notes.append(f"First {shown_rows:,} of {total:,} rows; every row is in the Excel workbook.")
-    if payload.get("note"):
-        notes.append(html.escape(payload["note"]))
-    if notes:
-        parts.append(f'<p class="asclib-note"><em>{" ".join(notes)}</em></p>')
-    return "".join(parts)
-
-
-def _reader_text(payload: dict, shown_rows: int) -> str:
-    columns = payload["columns"]
-    rows = payload["data"][:shown_rows]
-    formatters = [
-        _cell_formatter(col, [row[i] for row in payload["data"]]) for i, col in enumerate(columns)
-    ]
-    cells = [[readable_label(c) for c in columns]]
-    cells += [[formatters[i](v) for i, v in enumerate(row)] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    lines = [payload["title"]]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    if len(payload["data"]) > shown_rows:
-        lines.append(f"(first {shown_rows} of {len(payload['data'])} rows)")
-    if payload.get("note"):
-        lines.append(payload["note"])
-    return "\n".join(lines)
+    """A header for readers (the one label map: :func:`asclib.reporting.labels.label`)."""
+    return _labels.label(column)
 
 
 def format_value(name: str, value: Any) -> str:
     """A headline value for readers, formatted by its name's convention."""
-    return _cell_formatter(name, [value])(value)
+    return _labels.column_formats([name], [[value]])[0].text(value)
 
 
 # --------------------------------------------------------------------------- display
@@ -360,8 +255,8 @@ class Report:
         self.table_names.append(name)
         _display(
             {
-                "text/html": _reader_html(name, payload, DISPLAY_MAX_ROWS),
-                "text/plain": _reader_text(payload, DISPLAY_MAX_ROWS),
+                "text/html": _tables.table_html(payload, max_rows=DISPLAY_MAX_ROWS),
+                "text/plain": _tables.table_text(payload, max_rows=DISPLAY_MAX_ROWS),
                 TABLE_MIME: payload,
             }
         )
@@ -480,6 +375,7 @@ class NotebookRecord:
     tables: list[dict[str, Any]] = field(default_factory=list)
     headlines: dict[str, Any] = field(default_factory=dict)
     inputs: list[dict[str, str]] = field(default_factory=list)
+    key_messages: list[str] = field(default_factory=list)
 
     @property
     def illustrative(self) -> bool:
@@ -509,275 +405,8 @@ def extract(notebook: Any) -> NotebookRecord:
                 record.headlines.update(dict(data[HEADLINES_MIME]))
             if INPUTS_MIME in data:
                 inputs.extend(data[INPUTS_MIME])
+            if KEY_MESSAGES_MIME in data:
+                record.key_messages.extend(str(m) for m in data[KEY_MESSAGES_MIME])
     record.tables = list(tables.values())
     record.inputs = _unique_inputs(inputs)
     return record
-
-
-# --------------------------------------------------------------------------- Excel
-
-
-_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def sheet_names(names: Sequence[str], reserved: Iterable[str] = ("About",)) -> list[str]:
-    """Excel-safe sheet names: no ``[]:*?/\\``, at most 31 characters, unique (case-insensitive)."""
-    taken = {r.lower() for r in reserved}
-    result = []
-    for name in names:
-        base = _INVALID_SHEET_CHARS.sub("_", name).strip("'") or "table"
-        candidate = base[:31]
-        counter = 2
-        while candidate.lower() in taken:
-            suffix = f"_{counter}"
-            candidate = base[: 31 - len(suffix)] + suffix
-            counter += 1
-        taken.add(candidate.lower())
-        result.append(candidate)
-    return result
-
-
-def _excel_number_format(column: str, values: Sequence[Any]) -> str | None:
-    kind = column_kind(column)
-    numeric = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    if not numeric:
-        return None
-    integral = all(float(v).is_integer() for v in numeric)
-    if kind == "money":
-        return '"£"#,##0' if integral or max(abs(v) for v in numeric) >= 1000 else '"£"#,##0.00'
-    if kind == "share":
-        return "0.0%"
-    if kind == "percent":
-        return '0.0"%"'
-    if kind == "year" and integral:
-        return "0"
-    if integral:
-        return "#,##0"
-    return "#,##0." + "0" * _float_decimals([float(v) for v in numeric])
-
-
-def _about_rows(record: NotebookRecord, run_time: dt.datetime) -> list[tuple[str, Any]]:
-    ctx = record.context
-    rows: list[tuple[str, Any]] = [
-        ("Title", ctx.get("title", "")),
-        ("Area", f"{ctx.get('area_name', '')} ({ctx.get('area_code', '')})"),
-        ("Period", ctx.get("period", "")),
-        ("Data source", ctx.get("source", "")),
-        ("Data as at", ctx.get("data_date", "")),
-    ]
-    for key, value in (ctx.get("extra") or {}).items():
-        rows.append((str(key), value))
-    rows.append(("Report run", run_time.isoformat(timespec="seconds")))
-    return rows
-
-
-def write_workbook(
-    record: NotebookRecord, path: str | Path, *, run_time: dt.datetime | None = None
-) -> Path:
-    """Write the published tables as a formatted workbook: an "About" sheet, then one per table."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    run_time = run_time or dt.datetime.now().astimezone()
-    path = Path(path)
-    wb = Workbook()
-    about = wb.active
-    about.title = "About"
-    bold = Font(bold=True)
-    about["A1"] = record.context.get("title", "Report")
-    about["A1"].font = Font(bold=True, size=14)
-    row = 3
-    if record.illustrative:
-        about.cell(row=row, column=1, value="ILLUSTRATIVE DATA").font = Font(
-            bold=True, size=12, color="FFFFFF"
-        )
-        about.cell(row=row, column=1).fill = PatternFill("solid", fgColor="C00000")
-        about.cell(
-            row=row,
-            column=2,
-            value="Some figures come from generated demonstration data, not real records. "
-            "Do not use them for decisions.",
-        ).font = Font(bold=True, color="C00000")
-        row += 2
-    for label, value in _about_rows(record, run_time):
-        about.cell(row=row, column=1, value=label).font = bold
-        about.cell(row=row, column=2, value=value)
-        row += 1
-    names = sheet_names([t["name"] for t in record.tables])
-    if record.tables:
-        row += 1
-        about.cell(row=row, column=1, value="Sheet").font = bold
-        about.cell(row=row, column=2, value="Contents").font = bold
-        row += 1
-        for sheet_name, table in zip(names, record.tables, strict=True):
-            about.cell(row=row, column=1, value=sheet_name)
-            about.cell(row=row, column=2, value=table.get("title") or "")
-            row += 1
-    about.column_dimensions["A"].width = 22
-    about.column_dimensions["B"].width = 90
-
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for sheet_name, table in zip(names, record.tables, strict=True):
-        ws = wb.create_sheet(sheet_name)
-        ws["A1"] = table.get("title") or table["name"]
-        ws["A1"].font = Font(bold=True, size=13)
-        block = [
-            f"{record.context.get('area_name', '')} ({record.context.get('area_code', '')}), "
-            f"{record.context.get('period', '')}. Data as at {record.context.get('data_date', '')}."
-        ]
-        if table.get("note"):
-            block.append(str(table["note"]))
-        if record.illustrative:
-            block.append("ILLUSTRATIVE DATA: not real records.")
-        for offset, text in enumerate(block):
-            cell = ws.cell(row=2 + offset, column=1, value=text)
-            if text.startswith("ILLUSTRATIVE"):
-                cell.font = Font(bold=True, color="C00000")
-        header_row = 2 + len(block) + 1
-        columns = table["columns"]
-        data = table["data"]
-        for j, col in enumerate(columns, start=1):
-            cell = ws.cell(row=header_row, column=j, value=readable_label(col))
-            cell.font = bold
-            cell.fill = header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for j, col in enumerate(columns, start=1):
-            values = [r[j - 1] for r in data]
-            number_format = _excel_number_format(col, values)
-            is_date_column = (
-                bool(values)
-                and all(v is None or (isinstance(v, str) and _ISO_DATE.match(v)) for v in values)
-                and any(v is not None for v in values)
-            )
-            width = len(readable_label(col))
-            for i, value in enumerate(values, start=header_row + 1):
-                if is_date_column and value is not None:
-                    cell = ws.cell(row=i, column=j, value=dt.date.fromisoformat(value))
-                    cell.number_format = "yyyy-mm-dd"
-                    width = max(width, 10)
-                    continue
-                cell = ws.cell(row=i, column=j, value=value)
-                if number_format and isinstance(value, int | float) and not isinstance(value, bool):
-                    cell.number_format = number_format
-                    shown = _cell_formatter(col, values)(value)
-                else:
-                    shown = "" if value is None else str(value)
-                width = max(width, len(shown))
-            ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        if data:
-            ws.auto_filter.ref = (
-                f"A{header_row}:{get_column_letter(len(columns))}{header_row + len(data)}"
-            )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
-
-
-# --------------------------------------------------------------------------- HTML
-
-_BANNER_STYLE = (
-    "background:#c00000;color:#fff;padding:0.6em 1em;font-weight:bold;"
-    "border-radius:4px;margin:0.5em 0;"
-)
-
-
-def _html_header(record: NotebookRecord) -> str:
-    ctx = record.context
-    esc = html.escape
-    parts = [
-        f"<h1>{esc(str(ctx.get('title', '')))}</h1>",
-        '<p style="font-size:1.05em">',
-        f"<strong>Area:</strong> {esc(str(ctx.get('area_name', '')))} "
-        f"({esc(str(ctx.get('area_code', '')))}) &nbsp;·&nbsp; ",
-        f"<strong>Period:</strong> {esc(str(ctx.get('period', '')))} &nbsp;·&nbsp; ",
-        f"<strong>Data as at:</strong> {esc(str(ctx.get('data_date', '')))}<br>",
-        f"<strong>Data source:</strong> {esc(str(ctx.get('source', '')))}",
-    ]
-    for key, value in (ctx.get("extra") or {}).items():
-        parts.append(f"<br><strong>{esc(str(key))}:</strong> {esc(str(value))}")
-    parts.append("</p>")
-    if record.illustrative:
-        parts.insert(
-            1,
-            f'<div style="{_BANNER_STYLE}">ILLUSTRATIVE DATA: some figures in this report come '
-            "from generated demonstration data, not real records. Do not use them for decisions."
-            "</div>",
-        )
-    return "\n".join(parts)
-
-
-def write_html(notebook: Any, record: NotebookRecord, path: str | Path) -> Path:
-    """Write the report for managers: no code, no prompts, figures embedded, context on top.
-
-    The opening output of :func:`start` is replaced by a header holding the title, area,
-    period, data date, source and (when illustrative) a red banner; stderr output (warnings)
-    is left out.
-    """
-    import copy
-
-    import nbformat
-
-    nb = nbformat.from_dict(copy.deepcopy(dict(notebook)))
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        kept = []
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                continue
-            data = output.get("data") or {}
-            if CONTEXT_MIME in data and TABLE_MIME not in data and HEADLINES_MIME not in data:
-                continue  # the opening section: replaced by the header below
-            kept.append(output)
-        cell.outputs = kept
-    header = nbformat.v4.new_markdown_cell(_html_header(record))
-    nb.cells.insert(0, header)
-    exporter = _html_exporter()
-    title = str(record.context.get("title") or Path(path).stem)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body, encoding="utf-8")
-    return path
-
-
-_EXPORTER = None
-
-
-def _html_exporter():
-    global _EXPORTER
-    if _EXPORTER is None:
-        from nbconvert import HTMLExporter
-
-        _EXPORTER = HTMLExporter(
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            embed_images=True,
-        )
-    return _EXPORTER
-
-
-class PdfRendererMissing(RuntimeError):  # noqa: N818 (a missing tool, said in one line)
-    """The PDF renderer (WeasyPrint and its system libraries) is not installed."""
-
-
-def write_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
-    """Render a report's HTML to PDF with WeasyPrint (print stylesheet applies).
-
-    Raises PdfRendererMissing with a one-line install hint when WeasyPrint or its libraries
-    (Pango) are absent.
-    """
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as exc:
-        raise PdfRendererMissing(
-            "PDF output needs WeasyPrint: pip install weasyprint (and on Debian/Ubuntu "
-            f"apt-get install libpango-1.0-0 libpangoft2-1.0-0) ({exc.__class__.__name__})"
-        ) from None
-    target = Path(pdf_path)
-    HTML(filename=str(html_path)).write_pdf(str(target))
-    return target

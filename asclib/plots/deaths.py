@@ -7,6 +7,8 @@ Figure in the house style (:mod:`asclib.plots.style`); none reads a file.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -42,7 +44,7 @@ def weekly_deaths_chart(weekly: pd.DataFrame, *, area_name: str, source: str,
             label=f"{year}")
     ax.set_xlim(table["week"].min(), table["week"].max())
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, frameon=False)
+    style.legend_outside(ax)
     return style.finish(
         fig, ax, title=title or f"{unit.capitalize()}ly deaths ({cause_label}), {area_name}, "
                                 f"{year}",
@@ -70,16 +72,21 @@ def place_of_death_chart(by_place: pd.DataFrame, *, area_name: str, benchmark_na
     ax.bar(x + width / 2, table["benchmark_share"].astype(float), width, color=style.MUTED,
            edgecolor="#595959", linewidth=0.5, label=benchmark_name)
     ax.set_xticks(x)
-    ax.set_xticklabels(table["place_label"], fontsize=8)
+    ax.set_xticklabels([textwrap.fill(str(label), 14) for label in table["place_label"]],
+                       fontsize=8)
     ax.yaxis.set_major_formatter(style.percent_formatter())
     present = [o for o in ("Higher", "Similar", "Lower", "Not compared")
                if o in set(table["compared"].astype(str))]
     handles = [Patch(color=style.SIGNIFICANCE_COLOURS[o],
-                     label=f"{area_name}: {o.lower()} than {benchmark_name}"
-                     if o in ("Higher", "Lower") else f"{area_name}: {o.lower()}")
+                     label=style.area_outcome_label(area_name, o, benchmark_name))
                for o in present]
     handles.append(Patch(color=style.MUTED, label=benchmark_name))
-    ax.legend(handles=handles, fontsize=8, frameon=False)
+    style.legend_outside(ax, handles)
+    # significance in words as well as colour (accessibility)
+    for xi, outcome, top in zip(x, table["compared"].astype(str),
+                                table["share_upper_95"].astype(float), strict=True):
+        if outcome in ("Higher", "Lower", "Similar") and np.isfinite(top):
+            ax.text(xi - width / 2, top, outcome.lower(), ha="center", va="bottom", fontsize=7)
     return style.finish(
         fig, ax, title=title or f"Covid-19 deaths by place of death: {area_name} and "
                                 f"{benchmark_name}",
@@ -147,8 +154,8 @@ def outbreak_timeline_chart(timeline: pd.DataFrame, *, area_name: str, source: s
         for ax in (top, bottom):
             ax.axvline(pd.Timestamp(marker_date), color=style.BENCHMARK, linestyle="--",
                        linewidth=1.0)
-    top.legend(fontsize=8, frameon=False, loc="upper left")
-    bottom.legend(fontsize=8, frameon=False, loc="upper left")
+    style.legend_outside(top)
+    style.legend_outside(bottom)
     fig.autofmt_xdate()
     return style.finish(fig, None, title=title or f"Care-home Covid-19 outbreaks, {area_name}",
                         source=source, illustrative=illustrative)

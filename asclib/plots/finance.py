@@ -11,11 +11,14 @@ illustrative-data flag. None reads a file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from asclib import formatting
 from asclib.plots import style
 
 TOTAL = "Total"
@@ -27,11 +30,8 @@ def _without_total(table: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _money_label(value: float) -> str:
-    if abs(value) >= 1e6:
-        return f"£{value / 1e6:,.1f}m"
-    if abs(value) >= 1e3:
-        return f"£{value / 1e3:,.0f}k"
-    return f"£{value:,.0f}"
+    """A bar's money label (the one formatter: :func:`asclib.formatting.money`)."""
+    return formatting.money(value, style="short")
 
 
 # --------------------------------------------------------------------------- budget
@@ -80,13 +80,14 @@ def spend_split_chart(split: pd.DataFrame, *, dimension: str, area_name: str, pe
                 label=f"Aged {label}", height=0.65)
         left += values
     for yi, (total, share) in enumerate(zip(table["total_gbp"], table["share"], strict=True)):
-        ax.text(float(total), yi, f"  {_money_label(float(total))} ({float(share):.0%})",
+        ax.text(float(total), yi, f"  {_money_label(float(total))} "
+                f"({formatting.percent(float(share), decimals=0)})",
                 va="center", fontsize=8)
     ax.set_yticks(y)
     ax.set_yticklabels(table[dimension].astype(str), fontsize=8)
     ax.xaxis.set_major_formatter(style.gbp_formatter("m"))
     ax.set_xlim(0, float(table["total_gbp"].max()) * 1.25 if len(table) else 1)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    style.legend_outside(ax)
     label = dimension_label or dimension.replace("_", " ")
     return style.finish(fig, ax, title=title or f"Spend by {label}, {area_name}, {period}",
                         source=source, xlabel="Gross expenditure (£ million)",
@@ -129,8 +130,8 @@ def per_head_chart(per_head: pd.DataFrame, *, measure: str = "net_per_adult_gbp"
     if len(others):
         median = float(others.median())
         ax.axvline(median, color=style.BENCHMARK, linestyle="--", linewidth=1,
-                   label=f"Comparator median £{median:,.0f}")
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+                   label=f"Comparator median {formatting.money(median, style='pounds')}")
+        style.legend_outside(ax)
     ax.set_yticks(y)
     ax.set_yticklabels(names, fontsize=8)
     ax.xaxis.set_major_formatter(style.gbp_formatter(""))
@@ -169,7 +170,7 @@ def unit_cost_chart(unit_costs: pd.DataFrame, *, area_name: str, source: str,
                Patch(color=style.PALETTE[3], label=f"{area_name}: nursing"),
                ax.scatter([], [], marker="|", s=160, color=style.BENCHMARK,
                           label="Comparator median")]
-    ax.legend(handles=handles, fontsize=8, frameon=False, loc="lower right")
+    style.legend_outside(ax, handles)
     period = str(table["period"].iloc[0]) if "period" in table.columns and len(table) else ""
     return style.finish(fig, ax, title=title or f"Care-home weekly unit costs, {area_name} "
                                                 f"({period})",
@@ -183,7 +184,7 @@ def unit_cost_chart(unit_costs: pd.DataFrame, *, area_name: str, source: str,
 def rate_distribution(placements: pd.DataFrame, *, by: str = "provider",
                       dp_rate: float | None = None, min_clients: int = 5, source: str,
                       area_name: str, title: str | None = None,
-                      illustrative: bool = False) -> Figure:
+                      illustrative: bool = False, exclude: Sequence[str] = ()) -> Figure:
     """Daily rates by ``by`` ("provider" or "service"): a box (quartiles, whiskers to 1.5 IQR,
     Tukey), with the direct-payment rate as a line.
 
@@ -194,8 +195,14 @@ def rate_distribution(placements: pd.DataFrame, *, by: str = "provider",
     they are pooled as "Other (groups under N clients)", which is itself shown only when it
     reaches ``min_clients``; the source line says that small groups were left out, never how
     many clients they hold (that number would itself be a small count).
+
+    ``exclude`` names groups the published tables suppress (for example by secondary
+    suppression): they are not drawn at all, neither alone nor in the pooled group.
     """
     table = placements.dropna(subset=["daily_rate_gbp"])
+    excluded = {str(g) for g in exclude}
+    if excluded:
+        table = table[~table[by].astype(str).isin(excluded)]
     labels = table[by].astype(str)
     clients = table.groupby(labels)["client_id"].nunique()
     small = set(clients[clients < min_clients].index)
@@ -222,11 +229,14 @@ def rate_distribution(placements: pd.DataFrame, *, by: str = "provider",
         ax.set_yticklabels(order, fontsize=8)
     if dp_rate is not None:
         ax.axvline(float(dp_rate), color=style.HIGHLIGHT, linestyle="--", linewidth=1.2,
-                   label=f"Direct-payment rate £{float(dp_rate):,.0f} a day")
-        ax.legend(fontsize=8, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0))
+                   label=f"Direct-payment rate {formatting.money(float(dp_rate), style='pounds')}"
+                         " a day")
+        style.legend_outside(ax)
     ax.xaxis.set_major_formatter(style.gbp_formatter(""))
     # the number of clients left out is itself a small count: never state it
     note = f"; groups with fewer than {min_clients} clients not shown" if hidden else ""
+    if excluded:
+        note += "; groups suppressed in the tables not shown"
     return style.finish(fig, ax, title=title or f"Day-service daily rates by {by}, {area_name}",
                         source=source + note, xlabel="Daily rate (£ a day, 1:1 top-ups excluded)",
                         illustrative=illustrative)
@@ -258,7 +268,7 @@ def banded_model_chart(summary: pd.DataFrame, *, by: str, area_name: str, source
     if len(shown):
         ax.set_xlim(0, float(shown[["current_annual_cost_gbp",
                                     "modelled_annual_cost_gbp"]].max().max()) * 1.2)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    style.legend_outside(ax)
     note = f"; {hidden} groups with fewer than 5 clients not shown" if hidden else ""
     return style.finish(fig, ax, title=title or f"Day-service annual cost today and under the "
                                                 f"banded model, by {by.replace('_', ' ')}, "
@@ -283,7 +293,7 @@ def sensitivity_chart(sensitivity: pd.DataFrame, *, area_name: str, source: str,
     ax.bar(labels, change, color=colours, width=0.6)
     ax.axhline(0, color=style.BENCHMARK, linewidth=0.8)
     for i, (value, total) in enumerate(zip(change, modelled, strict=True)):
-        ax.text(i, value, f"£{total / 1e6:,.2f}m", ha="center",
+        ax.text(i, value, formatting.money(total, style="auto"), ha="center",
                 va="bottom" if value >= 0 else "top", fontsize=8)
     span = float(np.abs(change).max()) if change.size else 1.0
     ax.set_ylim(min(0.0, float(change.min()) - 0.15 * span) if change.size else -1,

@@ -6,12 +6,14 @@ Figure in the house style (:mod:`asclib.plots.style`); none reads a file.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from asclib import formatting
 from asclib.plots import style
 
 _SPINE_OUTCOMES = ("Best", "Better", "Similar", "Worse", "Worst", "Higher", "Lower",
@@ -26,12 +28,22 @@ def _row_label(row: pd.Series) -> str:
     return label
 
 
-def _format_value(value: float) -> str:
+def _format_value(value: float, unit: object = None) -> str:
+    """An indicator value with the decimals of its unit (:func:`asclib.formatting.by_unit`)."""
     if pd.isna(value):
-        return "-"
-    if abs(value) < 1:
-        return f"{value:.3f}"
-    return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+        return formatting.MISSING
+    return formatting.by_unit(float(value), None if pd.isna(unit) else unit)
+
+
+#: Right edges of the value columns beside the spine chart (points right of the axes).
+_AREA_COLUMN_PT, _ENGLAND_COLUMN_PT = 62, 124
+
+
+def _value_column(ax, offset_pt: float, y: float, text: str, bold: bool = False) -> None:
+    """A right-aligned value in a column a fixed distance right of the axes."""
+    ax.annotate(text, xy=(1.0, y), xycoords=("axes fraction", "data"),
+                xytext=(offset_pt, 0), textcoords="offset points", ha="right", va="center",
+                fontsize=8, fontweight="bold" if bold else "normal", annotation_clip=False)
 
 
 def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
@@ -74,22 +86,22 @@ def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
         if not pd.isna(row["area_scaled"]):
             ax.scatter(row["area_scaled"], row_y, s=70, zorder=4, edgecolors="#000000",
                        linewidths=0.6,
+                       marker=style.markers_for([row["compared_to_england"]])[0],
                        color=style.colours_for([row["compared_to_england"]])[0])
         if not pd.isna(row.get("region_scaled", np.nan)):
             ax.scatter(row["region_scaled"], row_y, marker="D", s=38, zorder=3,
                        color="#FFFFFF", edgecolors="#000000", linewidths=0.8)
-        ax.text(1.03, row_y, _format_value(row["value"]), va="center", ha="left", fontsize=8)
-        ax.text(1.17, row_y, _format_value(row["england_value"]), va="center", ha="left",
-                fontsize=8)
+        unit = row.get("unit")
+        _value_column(ax, _AREA_COLUMN_PT, row_y, _format_value(row["value"], unit))
+        _value_column(ax, _ENGLAND_COLUMN_PT, row_y,
+                      _format_value(row["england_value"], unit))
     ax.axvline(0.5, color=style.BENCHMARK, linewidth=1.2, zorder=2)
     for heading_y, domain in headings:
         ax.text(-0.01, heading_y, domain, va="center", ha="right", fontsize=9,
                 fontweight="bold", transform=ax.get_yaxis_transform())
-    ax.text(1.03, -1.0 if not headings else headings[0][0] - 0.9, area_name[:14],
-            fontsize=8, fontweight="bold", ha="left", va="center")
-    ax.text(1.17, -1.0 if not headings else headings[0][0] - 0.9, benchmark_name[:14],
-            fontsize=8,
-            fontweight="bold", ha="left", va="center")
+    header_y = -1.0 if not headings else headings[0][0] - 0.9
+    _value_column(ax, _AREA_COLUMN_PT, header_y, area_name[:14], bold=True)
+    _value_column(ax, _ENGLAND_COLUMN_PT, header_y, benchmark_name[:14], bold=True)
     ax.set_yticks([pos for _, pos in positions])
     ax.set_yticklabels([_row_label(table.loc[index]) for index, _ in positions], fontsize=8)
     ax.set_ylim(y - 0.4, -1.6)
@@ -99,9 +111,11 @@ def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
     ax.spines[["left"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
     present = [o for o in _SPINE_OUTCOMES if o in set(table["compared_to_england"].astype(str))]
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=7,
+    handles = [Line2D([], [], marker=style.SIGNIFICANCE_MARKERS.get(o, "s"), linestyle="",
+                      markersize=7,
                       markerfacecolor=style.SIGNIFICANCE_COLOURS[o], markeredgecolor="#000000",
-                      label=f"{area_name}: {o.lower()}") for o in present]
+                      label=style.area_outcome_label(area_name, o, benchmark_name))
+               for o in present]
     if table["region_scaled"].notna().any():
         handles.append(Line2D([], [], marker="D", linestyle="", markersize=6,
                               markerfacecolor="#FFFFFF", markeredgecolor="#000000",
@@ -144,8 +158,14 @@ def trend_chart(trend_table: pd.DataFrame, *, source: str, indicator_id: object 
                     label="95% confidence interval")
     ax.plot(x, table["value"].astype(float), color=style.PALETTE[0], linewidth=1.5,
             label=str(first["area_name"]), zorder=3)
-    ax.scatter(x, table["value"].astype(float), s=45, zorder=4, edgecolors="#000000",
-               linewidths=0.5, color=style.colours_for(table["compared_to_benchmark"].tolist()))
+    outcomes = table["compared_to_benchmark"].astype(str).to_numpy()
+    values = table["value"].astype(float).to_numpy()
+    for outcome in dict.fromkeys(outcomes):  # one marker shape and colour per outcome
+        chosen = outcomes == outcome
+        ax.scatter(x[chosen], values[chosen], s=45, zorder=4, edgecolors="#000000",
+                   linewidths=0.5, color=style.colours_for([outcome])[0],
+                   marker=style.markers_for([outcome])[0],
+                   label=style.outcome_label(outcome, benchmark_name))
     if table["benchmark_value"].notna().any():
         ax.plot(x, table["benchmark_value"].astype(float), color=style.BENCHMARK,
                 linestyle="--", linewidth=1.2, marker="s", markersize=4, label=benchmark_name,
@@ -153,7 +173,7 @@ def trend_chart(trend_table: pd.DataFrame, *, source: str, indicator_id: object 
     ax.set_xticks(x)
     ax.set_xticklabels(table["period"].astype(str), rotation=45 if len(x) > 6 else 0,
                        ha="right" if len(x) > 6 else "center")
-    ax.legend(fontsize=8, frameon=False)
+    style.legend_outside(ax)
     unit = first.get("unit")
     unit_text = "" if unit is None or pd.isna(unit) or str(unit) == "" else f" ({unit})"
     sex_text = ("" if sex is None or str(sex).lower() in {"persons", ""}
@@ -168,39 +188,58 @@ def locality_chart(locality_table: pd.DataFrame, *, area_name: str, source: str,
                    title: str | None = None, xlabel: str | None = None,
                    illustrative: bool = False) -> Figure:
     """Localities inside the area from :func:`asclib.analyses.jsna.locality_table`: one bar
-    per locality with its 95% interval, coloured by comparison with the area's value, which is
-    drawn as a vertical line."""
+    per locality with its 95% interval, coloured (and labelled in words) by comparison with
+    the area's value, which is drawn as a vertical line. A table holding several sexes is drawn
+    as one panel per sex, each with its own reference line."""
     if locality_table.empty:
         raise ValueError("locality_chart: no localities to draw")
     table = locality_table.sort_values("value").reset_index(drop=True)
-    labels = [f"{loc} ({sex.lower()})" if table["sex"].nunique() > 1 else str(loc)
-              for loc, sex in zip(table["locality"], table["sex"].astype(str), strict=True)]
-    fig, ax = style.new_figure(height=max(3.0, 0.4 * len(table) + 1.6))
-    y = np.arange(len(table))
-    values = table["value"].astype(float).to_numpy()
-    errors = np.vstack([values - table["lower_ci_95"].astype(float).to_numpy(),
-                        table["upper_ci_95"].astype(float).to_numpy() - values])
-    ax.barh(y, values, color=style.colours_for(table["compared_to_area"].tolist()),
-            edgecolor="#595959", linewidth=0.5)
-    ax.errorbar(values, y, xerr=np.nan_to_num(errors), fmt="none", ecolor="#000000",
-                capsize=3, linewidth=0.8)
-    area_lines = table.dropna(subset=["area_value"]).drop_duplicates(["sex", "area_value"])
-    several = area_lines["sex"].nunique() > 1
-    for number, (_, line) in enumerate(area_lines.iterrows()):
-        who = f"{area_name} ({str(line['sex']).lower()})" if several else area_name
-        ax.axvline(float(line["area_value"]), color=style.BENCHMARK,
-                   linestyle=("--", ":", "-.")[number % 3], linewidth=1.2,
-                   label=f"{who}: {_format_value(float(line['area_value']))}")
-    ax.set_yticks(y)
-    ax.set_yticklabels(labels, fontsize=8)
-    handles = [Patch(color=style.SIGNIFICANCE_COLOURS[o], label=f"{o} than {area_name}"
-                     if o not in ("Similar", "Not compared") else o)
-               for o in _SPINE_OUTCOMES if o in set(table["compared_to_area"].astype(str))]
-    handles += ax.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, fontsize=8, frameon=False, loc="lower right")
+    sexes = list(dict.fromkeys(table["sex"].astype(str)))
+    heights = [int((table["sex"].astype(str) == sex).sum()) for sex in sexes]
+    fig = plt.figure(figsize=(style.FIGURE_WIDTH, max(3.0, 0.4 * len(table)
+                                                     + 1.2 * len(sexes) + 1.0)),
+                     dpi=style.DPI)
+    grid = fig.add_gridspec(len(sexes), 1, height_ratios=[max(h, 1) for h in heights])
+    axes = []
+    for panel, sex in enumerate(sexes):
+        ax = fig.add_subplot(grid[panel], sharex=axes[0] if axes else None)
+        style.style_axes(ax)
+        axes.append(ax)
+        rows = table[table["sex"].astype(str) == sex].reset_index(drop=True)
+        y = np.arange(len(rows))
+        values = rows["value"].astype(float).to_numpy()
+        errors = np.vstack([values - rows["lower_ci_95"].astype(float).to_numpy(),
+                            rows["upper_ci_95"].astype(float).to_numpy() - values])
+        outcomes = rows["compared_to_area"].astype(str).tolist()
+        ax.barh(y, values, color=style.colours_for(outcomes), edgecolor="#595959",
+                linewidth=0.5)
+        ax.errorbar(values, y, xerr=np.nan_to_num(errors), fmt="none", ecolor="#000000",
+                    capsize=3, linewidth=0.8)
+        for yi, upper, outcome in zip(y, rows["upper_ci_95"].astype(float), outcomes,
+                                      strict=True):
+            if outcome not in ("Not compared", "None", "nan") and np.isfinite(upper):
+                ax.text(upper, yi, f"  {outcome.lower()}", va="center", ha="left", fontsize=7)
+        unit = rows["unit"].iloc[0] if "unit" in rows.columns else None
+        area_values = rows["area_value"].dropna().astype(float)
+        if len(area_values):
+            reference = float(area_values.iloc[0])
+            ax.axvline(reference, color=style.BENCHMARK, linestyle="--", linewidth=1.2,
+                       label=f"{area_name}: {_format_value(reference, unit)}")
+        ax.set_yticks(y)
+        ax.set_yticklabels(rows["locality"].astype(str), fontsize=8)
+        ax.set_ylabel("Locality")
+        if len(sexes) > 1:
+            ax.set_title(sex, loc="left", fontsize=10)
+        handles = [Patch(color=style.SIGNIFICANCE_COLOURS[o],
+                         label=style.outcome_label(o, area_name))
+                   for o in _SPINE_OUTCOMES if o in set(outcomes)]
+        handles += ax.get_legend_handles_labels()[0]
+        style.legend_outside(ax, handles)
+        ax.margins(x=0.12)
+    for ax in axes[:-1]:
+        ax.tick_params(labelbottom=False)
+    axes[-1].set_xlabel(xlabel or "Value (95% confidence interval)")
     first = table.iloc[0]
     default_title = f"{first['indicator']} by locality, {area_name} ({first['period']})"
-    return style.finish(
-        fig, ax, title=title or default_title,
-        source=source, xlabel=xlabel or "Value (95% confidence interval)", ylabel="Locality",
-        illustrative=illustrative)
+    return style.finish(fig, None, title=title or default_title, source=source,
+                        illustrative=illustrative)

@@ -8,10 +8,44 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+
+from asclib import formatting
+
+#: Fonts tried, in order, for characters the default font lacks (CJK names). Debian's
+#: fonts-noto-cjk provides the first; any one installed is enough.
+CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK KR",
+             "Source Han Sans", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+
+
+def installed_cjk_font() -> str | None:
+    """The first CJK-capable font matplotlib can find, or None."""
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in names), None)
+
+
+def apply_house_rc() -> None:
+    """Settings every chart needs, applied on import:
+
+    - text is drawn literally, never as mathtext (a provider called ``Seaview $^$`` would
+      otherwise fail the whole notebook);
+    - a CJK font (when installed) as fallback after the default, so non-Latin names render;
+      emoji without a font fall back to a box, never an error.
+    """
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["axes.formatter.use_mathtext"] = False
+    cjk = installed_cjk_font()
+    # an explicit list: matplotlib falls back glyph by glyph only across the named families
+    # (the generic "sans-serif" resolves to a single font)
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", *([cjk] if cjk else [])]
+
+
+apply_house_rc()
 
 #: Okabe-Ito colour-blind-safe palette, in the order series take them.
 PALETTE: tuple[str, ...] = (
@@ -39,6 +73,13 @@ SIGNIFICANCE_COLOURS: dict[str, str] = {
     "Higher": "#BED2FF",
     "Lower": "#5555E6",
     "Not compared": "#C9C9C9",
+}
+#: Significance is also shown by shape (accessibility: never by colour alone): up for
+#: better / higher, down for worse / lower, a circle for similar, a square when not compared.
+SIGNIFICANCE_MARKERS: dict[str, str] = {
+    "Better": "^", "Best": "^", "Higher": "^",
+    "Worse": "v", "Worst": "v", "Lower": "v",
+    "Similar": "o", "Not compared": "s",
 }
 #: Spine chart bands: worst to 25th, 25th to 75th, 75th to best.
 SPINE_OUTER = "#C9C9C9"
@@ -85,9 +126,51 @@ def finish(fig: Figure, ax: Axes | None, *, title: str, source: str,
 
 
 def gbp_formatter(scale: str = "m") -> FuncFormatter:
-    """Axis ticks as pounds: ``"m"`` gives £1.5m, ``"k"`` £150k, ``""`` £150."""
-    divisor = {"m": 1e6, "k": 1e3, "": 1.0}[scale]
-    return FuncFormatter(lambda v, _pos: f"£{v / divisor:,.1f}{scale}" if scale else f"£{v:,.0f}")
+    """Axis ticks as pounds (through :func:`asclib.formatting.money`): ``"m"`` gives £1.5m,
+    ``"k"`` £150k, ``""`` £150."""
+    if scale not in {"m", "k", ""}:
+        raise ValueError(f"unknown scale {scale!r}")
+    if scale == "m":
+        return FuncFormatter(lambda v, _pos: formatting.money(v, style="millions"))
+    if scale == "k":
+        return FuncFormatter(lambda v, _pos: f"{formatting.money(v / 1e3, style='pounds')}k"
+                             if v else "£0")
+    return FuncFormatter(lambda v, _pos: formatting.money(v, style="pounds"))
+
+
+def legend_outside(ax: Axes, handles: Sequence | None = None, *, title: str | None = None,
+                   below: bool = False, ncol: int = 1) -> None:
+    """A legend that never covers data: to the right of the axes (or below them)."""
+    kwargs = {"handles": list(handles)} if handles is not None else {}
+    if below:
+        ax.legend(**kwargs, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=ncol,
+                  fontsize=8, frameon=False, title=title)
+    else:
+        ax.legend(**kwargs, loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=ncol,
+                  fontsize=8, frameon=False, title=title, borderaxespad=0.0)
+
+
+def outcome_label(outcome: str, benchmark: str) -> str:
+    """A significance outcome in Fingertips' words for a legend: "Worse than England";
+    the 99.8% outcomes ("Best" / "Worst") say their confidence level instead of ranking."""
+    words = {"Best": ("Better", " (99.8% level)"), "Worst": ("Worse", " (99.8% level)")}
+    word, level = words.get(str(outcome), (str(outcome), ""))
+    if word in ("Better", "Worse", "Higher", "Lower"):
+        return f"{word} than {benchmark}{level}"
+    if word == "Similar":
+        return f"Similar to {benchmark}"
+    return "Not compared"
+
+
+def area_outcome_label(area: str, outcome: str, benchmark: str) -> str:
+    """"Sefton: worse than England" (names keep their capitals)."""
+    text = outcome_label(outcome, benchmark)
+    return f"{area}: {text[:1].lower()}{text[1:]}"
+
+
+def markers_for(labels: Sequence[str]) -> list[str]:
+    """Significance marker shapes for a sequence of outcome labels."""
+    return [SIGNIFICANCE_MARKERS.get(str(label), "s") for label in labels]
 
 
 def percent_formatter(decimals: int = 0) -> FuncFormatter:

@@ -180,4 +180,4 @@ def test_sensitivity_chart():
     assert ax.get_ylabel() == "Change in annual cost (£ thousand)"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["-5", "0", "+5"]
     assert [p.get_height() for p in ax.patches] == pytest.approx([-21_840, -14_040, -6_240])
-    assert [t.get_text() for t in ax.texts] == ["£0.09m", "£0.10m", "£0.11m"]
+    assert [t.get_text() for t in ax.texts] == ["£93.6k", "£101.4k", "£109.2k"]

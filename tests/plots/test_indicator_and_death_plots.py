@@ -93,7 +93,9 @@ def test_trend_chart_band_line_and_points():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2015", "2016", "2017"]
     assert [line.get_label() for line in ax.lines] == ["Sefton", "England"]
     points = [c for c in ax.collections if isinstance(c, PathCollection)]
-    assert len(points) == 1 and len(points[0].get_offsets()) == 3
+    assert sum(len(p.get_offsets()) for p in points) == 3
+    # significance by shape as well as colour
+    assert {p.get_paths()[0].vertices.shape[0] for p in points if len(p.get_offsets())}
     assert not any("ILLUSTRATIVE" in t for t in _texts(fig))
 
 
@@ -203,9 +205,11 @@ def test_locality_chart_one_area_line_per_sex():
         "upper_ci_95": [53.5, 56.0], "count": np.nan, "denominator": np.nan,
         "area_value": [61.3, 61.6], "compared_to_area": ["Worse", "Worse"]})
     fig = indicators.locality_chart(table, area_name="Sefton", source="OHID")
-    labels = [line.get_label() for line in fig.axes[0].lines
-              if not line.get_label().startswith("_")]   # error-bar lines carry no label
-    assert labels == ["Sefton (male): 61.3", "Sefton (female): 61.6"]
+    # one panel per sex, each with its own single reference line
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["Male", "Female"]
+    labels = [[line.get_label() for line in ax.lines if not line.get_label().startswith("_")]
+              for ax in fig.axes]   # error-bar lines carry no label
+    assert labels == [["Sefton: 61.3"], ["Sefton: 61.6"]]
 
 
 def test_monthly_deaths_chart():

@@ -123,8 +123,8 @@ def test_column_conventions() -> None:
     assert report.column_kind("gross_gbp") == "money"
     assert report.column_kind("residential_share") == "share"
     assert report.column_kind("change_pct") == "percent"
-    assert report.column_kind("deaths") == "other"
-    assert report.readable_label("unit_cost_gbp_per_week") == "Unit cost (£) per week"
+    assert report.column_kind("deaths") == "count"
+    assert report.readable_label("unit_cost_gbp_per_week") == "Unit cost (£ a week)"
     assert report.readable_label("change_pct") == "Change (%)"
     assert report.readable_label("Already Readable") == "Already Readable"
 
@@ -159,7 +159,8 @@ def test_workbook_formats_and_about(tmp_path: Path) -> None:
     assert about["Report run"] == "2021-04-01T09:00:00"
     ws = wb["by_psr"]
     formats = [c.number_format for c in ws[ws.max_row]]
-    assert formats == ["General", '"£"#,##0', "0.0%", '0.0"%"', "#,##0"]
+    assert formats == ["General", '"£"#,##0', "0.0%", "0.0%", "#,##0"]
+    assert ws.cell(row=ws.max_row, column=4).value == pytest.approx(-0.01)  # -1.0% as fraction
     assert ws.column_dimensions["B"].width >= len("£28,000,000")
 
 
@@ -174,7 +175,7 @@ def test_html_writer_puts_context_on_top_without_code(tmp_path: Path, shown) -> 
     page = report.write_html(nb, report.extract(nb), tmp_path / "r.html").read_text()
     assert "secret_code_line" not in page
     assert page.index("ILLUSTRATIVE DATA") < page.index("A table")
-    assert "<title>Budget</title>" in page
+    assert "<title>Budget: Sefton (E08000014)</title>" in page
 
 
 def test_progress_log_lines_and_live_line() -> None:
@@ -205,20 +206,20 @@ def test_progress_log_lines_and_live_line() -> None:
 
 
 def test_year_and_week_columns_have_no_thousands_separator():
-    from asclib.report import _cell_formatter, _excel_number_format, column_kind
+    from asclib.reporting.labels import column_formats, column_kind
 
     assert column_kind("population_year") == "year"
     assert column_kind("week") == "year"
-    assert column_kind("weekly_deaths") == "other"
-    assert _cell_formatter("population_year", [2020])(2020) == "2020"
-    assert _cell_formatter("deaths", [2020])(2020) == "2,020"
-    assert _excel_number_format("year", [2019, 2020]) == "0"
+    assert column_kind("weekly_deaths") == "number"
+    year, deaths = column_formats(["population_year", "deaths"], [[2020, 2020]])
+    assert year.text(2020) == "2020" and deaths.text(2020) == "2,020"
+    assert year.excel_format(2020) == "0"
 
 
 def test_headers_spell_acronyms_in_capitals():
     from asclib.report import readable_label
 
-    assert readable_label("ld_share") == "LD share"
-    assert readable_label("lower_ci_95") == "Lower CI 95"
+    assert readable_label("ld_share") == "LD share (%)"
+    assert readable_label("lower_ci_95") == "Lower 95% CI"
     assert readable_label("gross_gbp") == "Gross (£)"
     assert readable_label("Already Readable") == "Already Readable"
