@@ -377,54 +377,63 @@ def _place_of_occurrence(path: Path, file: str, default_year: int
     period, ytd_week = _ytd_period(rows, title_row, title_col, known, file, sheet, problems)
 
     for header in header_rows:
-        area_row, cause_row = rows[header], rows[header + 1]
-        is_ytd = (title_row is not None and title_row < header <= title_row + 3)
-        columns: dict[int, tuple[str, str]] = {}
-        area = None
-        for c in range(len(cause_row)):
-            if is_ytd and c <= title_col:
-                continue
-            if not is_ytd and title_row is not None and title_col > 0 and c >= title_col \
-                    and title_row <= header + 1:
-                continue  # the year-to-date block placed to the right of the weekly ones
-            if c < len(area_row) and isinstance(area_row[c], str) and area_row[c].strip():
-                area = AREA_CODES.get(normalise_label(clean_label(area_row[c])))
-            cause = CAUSES.get(normalise_label(clean_label(cause_row[c]))) \
-                if isinstance(cause_row[c], str) else None
-            if area and cause:
-                columns[c] = (area, cause)
-        label_col = title_col if is_ytd else 0
-        cols = sorted(columns)
-        for index in range(header + 2, len(rows)):
-            row = rows[index]
-            label = row[label_col] if label_col < len(row) else None
-            place = PLACES.get(normalise_label(clean_label(label))) \
-                if isinstance(label, str) else None
-            if place is None:
-                break
-            where = _describe_place_cell(clean_label(label), columns)
-            numbers, found = _numbers(row, cols, file=file, sheet=sheet, row_index=index,
-                                      where=where)
-            problems += found
-            for c, value in zip(cols, numbers, strict=True):
-                if np.isnan(value):
-                    continue
-                area_code, cause = columns[c]
-                if is_ytd:
-                    if ytd_week is None:
+        near_title = title_row is not None and title_row < header <= title_row + 3
+        blocks: list[tuple[bool, int, Callable[[int], bool]]] = []
+        if near_title:  # the year-to-date block: labels in the title's column
+            blocks.append((True, title_col, lambda c: c > title_col))
+        if not near_title:
+            blocks.append((False, 0, lambda c: c > 0))
+        elif title_col > 0:  # weekly blocks to the left of a year-to-date block
+            blocks.append((False, 0, lambda c: 0 < c < title_col))
+        for is_ytd, label_col, accept in blocks:
+            columns = _block_columns(rows[header], rows[header + 1], accept)
+            cols = sorted(columns)
+            for index in range(header + 2, len(rows)):
+                row = rows[index]
+                label = row[label_col] if label_col < len(row) else None
+                place = PLACES.get(normalise_label(clean_label(label))) \
+                    if isinstance(label, str) else None
+                if place is None:
+                    break
+                where = _describe_place_cell(clean_label(label), columns)
+                numbers, found = _numbers(row, cols, file=file, sheet=sheet, row_index=index,
+                                          where=where)
+                problems += found
+                for c, value in zip(cols, numbers, strict=True):
+                    if np.isnan(value) or (not is_ytd and c not in weeks) \
+                            or (is_ytd and ytd_week is None):
                         continue
-                    year, week, measure = ytd_week[0], ytd_week[1], "deaths_year_to_date"
-                else:
-                    if c not in weeks:
-                        continue
-                    year, week, measure = year_of(c), weeks[c][0], "deaths"
-                records.append({"area_code": area_code, "year": year, "week": week,
-                                "cause": cause, "place": place, "deaths": float(value),
-                                "basis": "registrations", "measure": measure})
+                    area_code, cause = columns[c]
+                    if is_ytd:
+                        year, week, measure = ytd_week[0], ytd_week[1], "deaths_year_to_date"
+                    else:
+                        year, week, measure = year_of(c), weeks[c][0], "deaths"
+                    records.append({"area_code": area_code, "year": year, "week": week,
+                                    "cause": cause, "place": place, "deaths": float(value),
+                                    "basis": "registrations", "measure": measure})
     if not any(r["measure"] == "deaths" for r in records):
         problems.append(DataProblem(file, "no weekly place-of-occurrence rows found",
                                     sheet=sheet))
     return records, problems, period
+
+
+def _block_columns(area_row: tuple[object, ...], cause_row: tuple[object, ...],
+                   accept: Callable[[int], bool]) -> dict[int, tuple[str, str]]:
+    """Column -> (area code, cause) of one block of the place sheet: the area label row
+    ("England and Wales", "England   ", "Wales") spans the "Total deaths" / "COVID-19 deaths"
+    columns under it."""
+    columns: dict[int, tuple[str, str]] = {}
+    area = None
+    for c in range(len(cause_row)):
+        if not accept(c):
+            continue
+        if c < len(area_row) and isinstance(area_row[c], str) and area_row[c].strip():
+            area = AREA_CODES.get(normalise_label(clean_label(area_row[c])))
+        cause = CAUSES.get(normalise_label(clean_label(cause_row[c]))) \
+            if isinstance(cause_row[c], str) else None
+        if area and cause:
+            columns[c] = (area, cause)
+    return columns
 
 
 def _describe_place_cell(label: str, columns: dict[int, tuple[str, str]]
