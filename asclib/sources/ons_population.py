@@ -141,17 +141,22 @@ def _sheet(path: Path, file: str, sex: str, sheet: str) -> tuple[pd.DataFrame, i
                               row=header_index + 1)])
     file_rows = [i for i, _ in body]
     codes = [r[code_col].strip() for _, r in body]
-    band_totals = np.zeros((len(body), len(AGE_BANDS)))
-    for c, age in ages.items():
-        numbers, flags, found = cells_to_numbers(
-            [r[c] if c < len(r) else None for _, r in body], file=file, sheet=sheet,
-            column="90+" if age == 90 else str(age), rows=file_rows, allow_markers=False)
-        problems += found
-        blank = np.isnan(numbers)
-        problems += [DataProblem(file, "value is missing", sheet=sheet,
-                                 column="90+" if age == 90 else str(age), row=file_rows[i])
-                     for i in np.flatnonzero(blank)[:5]]
-        band_totals[:, AGE_BANDS.index(age_band(age))] += np.nan_to_num(numbers)
+    # every age cell in one pass (column-major), problems mapped back to age and file row
+    columns = list(ages)
+    labels = ["90+" if ages[c] == 90 else str(ages[c]) for c in columns]
+    cells = [r[c] if c < len(r) else None for c in columns for _, r in body]
+    numbers, _, found = cells_to_numbers(cells, file=file, sheet=sheet, column="",
+                                         rows=list(range(len(cells))), allow_markers=False)
+    n = len(body)
+    problems += [DataProblem(p.file, p.message, sheet=sheet, column=labels[p.row // n],
+                             row=file_rows[p.row % n]) for p in found]
+    blank = np.flatnonzero(np.array([c is None or str(c).strip() == "" for c in cells]))
+    problems += [DataProblem(file, "value is missing", sheet=sheet, column=labels[i // n],
+                             row=file_rows[i % n]) for i in blank[:20]]
+    matrix = np.nan_to_num(numbers).reshape(len(columns), n)
+    band_totals = np.zeros((n, len(AGE_BANDS)))
+    for position, c in enumerate(columns):
+        band_totals[:, AGE_BANDS.index(age_band(ages[c]))] += matrix[position]
     all_ages, _, found = cells_to_numbers([r[all_col] for _, r in body], file=file,
                                           sheet=sheet, column="All ages", rows=file_rows,
                                           allow_markers=False)

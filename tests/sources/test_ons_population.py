@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from asclib.errors import InputDataError
@@ -80,14 +82,23 @@ def test_extract_roundtrip_and_bad_value(tmp_path):
 # names and header styles; the year comes from the sheet titles, never the file name.
 
 
-def _mye2_rows(path, sheet: str, rows: int = 120) -> list[list[object]]:
+_READ_ROWS = 120  # through Sefton (row 68), the regions and England
+
+
+@functools.lru_cache(maxsize=1)
+def _mye2_rows(path) -> dict[str, list[list[object]]]:
+    """The first rows of the real workbook's three MYE2 sheets, read once with xlrd."""
     import xlrd
 
     book = xlrd.open_workbook(path, on_demand=True)
     try:
-        ws = book.sheet_by_name(sheet)
-        return [[None if c.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) else c.value
-                 for c in ws.row(r)] for r in range(min(ws.nrows, rows))]
+        out = {}
+        for sheet in ("MYE2 - Persons", "MYE2 - Males", "MYE2 - Females"):
+            ws = book.sheet_by_name(sheet)
+            out[sheet] = [[None if c.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
+                           else c.value for c in ws.row(r)]
+                          for r in range(min(ws.nrows, _READ_ROWS))]
+        return out
     finally:
         book.release_resources()
 
@@ -101,7 +112,7 @@ def _older_edition(real, target, names: dict[str, str], *, year: int = 2019,
     if cover:
         book.create_sheet("Cover sheet").append([cover])
     for old, new in names.items():
-        rows = _mye2_rows(real, old)
+        rows = [list(r) for r in _mye2_rows(str(real))[old]]
         rows[0][0] = rows[0][0].replace("mid-2020", f"Mid-{year}")
         header = rows[7]
         header[2] = "Geography1"  # footnote digit glued on, as the older editions have
@@ -160,3 +171,21 @@ def test_edition_from_the_cover_sheet(shared_file, tmp_path):
     assert population_edition(path) == "2020-06-26"
     bare = _older_edition(shared_file(FILE), tmp_path / "bare.xlsx", OLD_NAMES)
     assert population_edition(bare) is None
+
+
+def test_bad_age_cells_name_sheet_age_and_row(shared_file, tmp_path):
+    import openpyxl
+
+    path = _older_edition(shared_file(FILE), tmp_path / "mye.xlsx", OLD_NAMES)
+    book = openpyxl.load_workbook(path)
+    sheet = book["MYE2 - M"]
+    sefton = next(r for r in range(1, 130) if sheet.cell(r, 1).value == "E08000014")
+    sheet.cell(sefton, 5 + 7).value = "many"  # age 7
+    sheet.cell(sefton, 5 + 90).value = None  # 90+
+    book.save(path)
+    with pytest.raises(InputDataError) as info:
+        load_population(path)
+    found = {(p.sheet, p.column, p.row, p.message) for p in info.value.problems}
+    assert len(found) == 2
+    assert ("MYE2 - M", "7", sefton, "'many' is not a number") in found
+    assert ("MYE2 - M", "90+", sefton, "value is missing") in found
