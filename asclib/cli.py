@@ -171,11 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument(
         "--area-type",
+        action="append",
         type=int,
-        default=402,
         metavar="ID",
-        help="Fingertips area type id (default 402: upper-tier local authorities from 2021, "
-        "i.e. every council with ASC responsibilities)",
+        help="Fingertips area type id; repeat for several, one file each (default 402: "
+        "upper-tier local authorities from 2021, i.e. every council with ASC responsibilities)",
     )
     fetch.add_argument(
         "--out", type=Path, default=paths.RAW_DATA_DIR / "official" / "fingertips",
@@ -401,10 +401,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         )
     if not indicators:
         raise UsageError("no --indicator given and no indicator_metadata file to take them from")
+    area_types = args.area_type or [api.UPPER_TIER_AREA_TYPE]
     try:
-        path = api.fetch(indicators, args.area_type, args.out, base=args.api_url,
-                         timeout=args.timeout)
-        metadata = api.refresh_metadata(path, known, args.out)
+        saved = [api.fetch(indicators, area_type, args.out, base=args.api_url,
+                           timeout=args.timeout) for area_type in area_types]
+        for path in saved:
+            metadata = api.refresh_metadata(path, known, args.out)
     except api.FingertipsUnreachable as exc:
         print(f"asc fetch: could not reach the Fingertips API: {exc.reason}", file=sys.stderr)
         print("asc fetch: nothing was changed", file=sys.stderr)
@@ -415,8 +417,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print("asc fetch: the answer is not a Fingertips indicator CSV; the previous files "
               "(if any) were kept", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"asc fetch: {len(indicators)} indicators at area type {args.area_type} saved to "
-          f"{path}; metadata in {metadata}")
+    for area_type, path in zip(area_types, saved, strict=True):
+        print(f"asc fetch: {len(indicators)} indicators at area type {area_type} saved to {path}")
+    print(f"asc fetch: indicator metadata refreshed in {metadata}")
     return EXIT_OK
 
 

@@ -509,12 +509,22 @@ def load_weekly_deaths(path: str | Path) -> pd.DataFrame:
     England and Wales (K04000001), England, Wales and region rows: all causes and COVID-19
     (respiratory has no place in that table), every place ("all" from the weekly figures
     sheets, the six places from the place-of-occurrence sheet), basis "registrations",
-    ``illustrative`` False. Deaths must be whole numbers.
+    ``illustrative`` False. Where a week has the six places but no "all" row (England's
+    COVID-19 and all-cause rows), "all" is their sum, as in :func:`load_la_weekly_csv`. Note
+    that the weekly figures sheets count deaths by area of usual residence and the place sheet
+    by place of occurrence. Deaths must be whole numbers.
     """
     file = display_path(path)
     frame = load_weekly_workbook(path)
     rows = frame[(frame["measure"] == "deaths") & frame["cause"].isin(["all_causes", "covid19"])]
-    rows = rows.reset_index(drop=True)
+    keys = ["area_code", "year", "week", "cause", "basis"]
+    by_place = rows[rows["place"] != "all"]
+    complete = by_place.groupby(keys)["place"].transform("nunique") == len(PLACE_ORDER) - 1
+    sums = by_place[complete].groupby(keys, as_index=False)["deaths"].sum()
+    have_all = rows.loc[rows["place"] == "all", keys].drop_duplicates()
+    sums = sums.merge(have_all, on=keys, how="left", indicator=True)
+    sums = sums[sums["_merge"] == "left_only"].drop(columns="_merge")
+    rows = pd.concat([rows, sums.assign(place="all", measure="deaths")], ignore_index=True)
     counts, problems = whole_counts(rows["deaths"], file=file, column="deaths")
     raise_if(problems)
     out = rows.assign(deaths=counts, illustrative=False)[WEEKLY_DEATHS_COLUMNS]

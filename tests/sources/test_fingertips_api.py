@@ -171,6 +171,15 @@ def test_fetch_end_to_end(api_server, tmp_path, shared_file, capsys):
     assert "saved to" in capsys.readouterr().out
 
 
+def test_fetch_several_area_types(api_server, tmp_path, capsys):
+    out = tmp_path / "fingertips"
+    assert main(["fetch", "--indicator", "93356", "--area-type", "402", "--area-type", "502",
+                 "--out", str(out), "--api-url", api_server]) == 0, capsys.readouterr().err
+    assert [r.split("child_area_type_id=")[1] for r in _FingertipsApi.requests] == ["402", "502"]
+    assert sorted(p.name for p in out.glob("fingertips_*.csv")) == [
+        "fingertips_93356_at402.csv", "fingertips_93356_at502.csv"]
+
+
 def test_fetch_default_ids_are_the_real_jsna_indicators(api_server, tmp_path, monkeypatch,
                                                         capsys):
     monkeypatch.setenv(fingertips_api.API_BASE_ENV, api_server)

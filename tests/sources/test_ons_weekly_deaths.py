@@ -349,6 +349,11 @@ def test_weekly_deaths_table_from_the_workbook(shared_file):
     wales = frame[(frame["area_code"] == "W92000004") & (frame["place"] == "all")
                   & (frame["week"] == 1)]
     assert wales["deaths"].tolist() == [787]
+    # England has places only on the place sheet: "all" is their sum, weeks 11-39
+    england = frame[(frame["area_code"] == "E92000001") & (frame["place"] == "all")]
+    assert england.groupby("cause")["week"].apply(list).to_dict() == {
+        "all_causes": list(range(11, 40)), "covid19": list(range(11, 40))}
+    assert 49_000 < england[england["cause"] == "covid19"]["deaths"].sum() <= 50_195
 
 
 def test_deaths_by_place_ground_truth_and_edition(shared_file):
@@ -372,3 +377,24 @@ def test_edition_from_a_stated_release_date(shared_file, tmp_path):
     book["Contents"].append(["Release date:", datetime(2021, 9, 14)])
     book.save(path)
     assert weekly_edition(path) == "2021-09-14"
+
+
+def test_workbook_with_two_years_of_weekly_sheets(shared_file, tmp_path):
+    """A later edition carrying the previous year's full sheet beside the current one."""
+    real = shared_file(WORKBOOK)
+    current = _edition_2021(tmp_path, real)
+    book = openpyxl.load_workbook(current)
+    previous = book.create_sheet(WEEKLY_2020)
+    for row in _sheets(real)[WEEKLY_2020]:
+        previous.append(row)
+    book.save(current)
+    frame = load_weekly_deaths(current)
+    totals = frame[(frame["area_code"] == "K04000001") & (frame["cause"] == "all_causes")
+                   & (frame["place"] == "all")]
+    assert totals.groupby("year")["week"].max().to_dict() == {2020: 39, 2021: 35}
+    assert _value(totals, year=2020, week=1) == 12254
+    assert _value(totals, year=2021, week=1) == 12254
+    # COVID-19 rows: on the 2020 sheet for 2020, on the "by cause" sheet for 2021
+    covid = frame[(frame["area_code"] == "K04000001") & (frame["cause"] == "covid19")
+                  & (frame["place"] == "all")]
+    assert sorted(covid["year"].unique()) == [2020, 2021]
