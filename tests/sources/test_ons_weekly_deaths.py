@@ -244,8 +244,12 @@ def _edition_2021(tmp_path: Path, real: Path, *, ytd: str = "below") -> Path:
 
 def _place_2021(rows: list[list[object]], ytd: str) -> list[list[object]]:
     _as_2021(rows)
+    week_row = _find(rows, "Week number")
+    first = rows[week_row].index(36)
     title = _find(rows, "Deaths registered from")
-    rows[title][0] = "Deaths registered from 2 January 2021 to 1 October 2021"
+    for row in rows[week_row + 2:title]:  # weeks 36-39 not yet published here either
+        row[first:] = [None] * (len(row) - first)
+    rows[title][0] = "Deaths registered from 2 January 2021 to 3 September 2021"
     block = rows[title:title + 10]
     del rows[title:title + 10]
     if ytd == "below":  # further down, after a note row
@@ -306,13 +310,13 @@ def test_2021_edition_year_to_date_block_that_moves(shared_file, tmp_path, ytd):
     path = _edition_2021(tmp_path, shared_file(WORKBOOK), ytd=ytd)
     by_place = load_deaths_by_place(path)
     england = by_place[by_place["area_code"] == "E92000001"].set_index(["cause", "place"])
-    assert set(by_place["period"]) == {"2021 weeks 1-39"}
+    assert set(by_place["period"]) == {"2021 weeks 1-35"}
     assert england.loc[("all_causes", "all"), "deaths"] == 425_995
     assert england.loc[("covid19", "care_home"), "deaths"] == 14_888
     weekly = load_weekly_deaths(path)
     homes = weekly[(weekly["area_code"] == "E92000001") & (weekly["place"] == "care_home")
                    & (weekly["cause"] == "all_causes")]
-    assert homes["week"].tolist() == list(range(11, 40)) and set(homes["year"]) == {2021}
+    assert homes["week"].tolist() == list(range(11, 36)) and set(homes["year"]) == {2021}
     assert homes["deaths"].iloc[0] == 2373
 
 
@@ -334,7 +338,8 @@ def test_week_53_edition_gives_full_year_place_of_death(shared_file, tmp_path):
     assert set(by_place["period"]) == {"2020 weeks 1-53"}
     weekly = load_weekly_deaths(path)
     week53 = weekly[(weekly["week"] == 53) & (weekly["area_code"] == "E92000001")]
-    assert set(week53["year"]) == {2020} and len(week53) == 12  # 6 places x 2 causes
+    # 6 places x 2 causes, and "all" (their sum) for each cause
+    assert set(week53["year"]) == {2020} and len(week53) == 14
     assert list(by_place.columns) == ["area_code", "period", "cause", "place", "deaths"]
 
 
