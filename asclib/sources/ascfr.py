@@ -440,8 +440,14 @@ def _raise_if_negative_gross(sums: pd.DataFrame, rows: pd.DataFrame, *, file: st
     raise_if(problems)
 
 
-def load_asc_finance(totals_path: str | Path, activity_2016_17: str | Path,
-                     labelled_2015_16: str | Path,
+#: DataType_KEY labels of the keyed 2016-17 files, as :func:`decode_keys` learns them from the
+#: real 2016-17 Activity and 2015-16 labelled files (the tests check they still agree): used
+#: when the Totals file comes without its companions.
+DATA_TYPE_KEYS: dict[str, str] = {"1": "Mandatory", "2": "Voluntary"}
+
+
+def load_asc_finance(totals_path: str | Path, activity_2016_17: str | Path | None = None,
+                     labelled_2015_16: str | Path | None = None,
                      area_names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Each council's whole adult-social-care gross, income and net expenditure (GBP) from the
     keyed Totals file: the processed ``asc_finance`` table.
@@ -450,10 +456,15 @@ def load_asc_finance(totals_path: str | Path, activity_2016_17: str | Path,
     care types - long term, short term and the other / non-client lines - all ages 18-64 and
     65+, all support reasons and settings); the "Voluntary" rows split 65+ further and are left
     out. Checks gross - income = net per row (in :func:`load_ascfr_totals`) and per council.
-    ``area_names`` maps ONS codes to names (default: the 2015-16 file's council names).
+    ``area_names`` maps ONS codes to names (default: the 2015-16 file's council names; none
+    when that file is not given). Without the Activity and labelled files the DataType key is
+    read through :data:`DATA_TYPE_KEYS`, so a Totals file on its own gives the table.
     """
     file = display_path(totals_path)
-    keys = decode_keys(activity_2016_17, labelled_2015_16)
+    if activity_2016_17 is not None and labelled_2015_16 is not None:
+        keys = decode_keys(activity_2016_17, labelled_2015_16)
+    else:
+        keys = {"DataType_KEY": dict(DATA_TYPE_KEYS)}
     totals = load_ascfr_totals(totals_path, keys)
     mandatory = [k for k, label in keys["DataType_KEY"].items() if label.lower() == "mandatory"]
     if len(mandatory) != 1:
@@ -463,9 +474,11 @@ def load_asc_finance(totals_path: str | Path, activity_2016_17: str | Path,
                       & (totals["GEOGRAPHY_CODE"] != "")]
     sums = (councils.groupby(["period", "GEOGRAPHY_CODE", "CASSR_CODE"], as_index=False)
             [["gross_gbp", "income_gbp", "net_gbp"]].sum())
-    if area_names is None:
+    if area_names is None and labelled_2015_16 is not None:
         by_cassr = council_names_2015_16(labelled_2015_16)
         names = sums["CASSR_CODE"].map(by_cassr)
+    elif area_names is None:
+        names = pd.Series([None] * len(sums), index=sums.index, dtype=object)
     else:
         names = sums["GEOGRAPHY_CODE"].map(dict(area_names))
     _raise_if_negative_gross(sums, councils.assign(row=councils.index + 2), file=file,
@@ -473,7 +486,7 @@ def load_asc_finance(totals_path: str | Path, activity_2016_17: str | Path,
     out = pd.DataFrame({
         "period": sums["period"].astype(str),
         "area_code": sums["GEOGRAPHY_CODE"].astype(str),
-        "area_name": names.astype(str),
+        "area_name": names.where(names.notna(), None).astype(object),
         "gross_gbp": sums["gross_gbp"].round(2),
         "income_gbp": sums["income_gbp"].round(2),
         "net_gbp": sums["net_gbp"].round(2),

@@ -13,6 +13,7 @@ import pytest
 from asclib.errors import InputDataError
 from asclib.sources.ascfr import (
     ASC_FINANCE_COLUMNS,
+    DATA_TYPE_KEYS,
     UNIT_COST_COLUMNS,
     care_home_unit_costs,
     cassr_area_codes,
@@ -270,3 +271,16 @@ def test_negative_unit_cost_is_an_error(shared_file, tmp_path):
 
 def test_ascfr_files_state_no_edition(shared_file):
     assert ascfr_edition(shared_file(TOTALS)) is None
+
+
+def test_totals_file_on_its_own(shared_file):
+    """A dropped-in Totals file without its companions gives the same council totals."""
+    assert decode_keys(shared_file(ACTIVITY), shared_file(LABELS))["DataType_KEY"] == \
+        DATA_TYPE_KEYS
+    alone = load_asc_finance(shared_file(TOTALS))
+    full = load_asc_finance(shared_file(TOTALS), shared_file(ACTIVITY), shared_file(LABELS))
+    pd.testing.assert_frame_equal(alone.drop(columns="area_name"),
+                                  full.drop(columns="area_name"))
+    assert alone["area_name"].isna().all()
+    named = load_asc_finance(shared_file(TOTALS), area_names={"E08000014": "Sefton"})
+    assert named.set_index("area_code").loc["E08000014", "area_name"] == "Sefton"
