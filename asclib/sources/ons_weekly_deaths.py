@@ -192,7 +192,8 @@ def week_year(week: int, week_ended: date) -> int:
 
 def _week_row(rows: list[tuple[object, ...]], *, file: str, sheet: str) -> int:
     for index, row in enumerate(rows[:30]):
-        if row and normalise_label(clean_label(row[0] or "")) == "week number":
+        labels = [normalise_label(clean_label(v)) for v in row[:2] if isinstance(v, str)]
+        if "week number" in labels:
             return index
     raise_if([DataProblem(file, "no 'Week number' header row found in the first 30 rows",
                           sheet=sheet)])
@@ -212,10 +213,8 @@ def _week_columns(rows: list[tuple[object, ...]], week_row: int, *, forward_fill
         week = _week_number(header[c])
         if week is not None:
             current = (week, _as_date(ended[c]) if c < len(ended) else None)
-        elif not forward_fill or header[c] not in (None, ""):
-            current = None if not forward_fill else current
-            if not forward_fill:
-                continue
+        elif not forward_fill:
+            continue
         if current is not None:
             out[c] = current
     return out
