@@ -155,17 +155,21 @@ def fetch(indicator_ids: Iterable[int], area_type_id: int, out_dir: str | Path, 
 
 
 def suite_indicator_metadata(raw_dir: str | Path) -> pd.DataFrame:
-    """The suite's curated metadata of its JSNA indicators (the ``indicator_metadata``
-    layout): the official file a previous ``asc fetch`` wrote, else the bundled demo file.
-    Empty when neither exists."""
+    """The suite's metadata of its JSNA indicators (the ``indicator_metadata`` layout): the
+    rows of the official file a previous ``asc fetch`` wrote (current names), then those of
+    the bundled curated list (``demo/fingertips``) for the other indicators. Empty when
+    neither file exists."""
     from asclib.sources.fingertips import METADATA_COLUMNS, load_indicator_metadata
 
     raw = Path(raw_dir)
-    for candidate in (raw / "official" / "fingertips" / METADATA_FILE,
-                      raw / "demo" / "fingertips" / METADATA_FILE):
-        if candidate.exists():
-            return load_indicator_metadata(candidate)
-    return pd.DataFrame(columns=METADATA_COLUMNS)
+    frames = [load_indicator_metadata(candidate)
+              for candidate in (raw / "official" / "fingertips" / METADATA_FILE,
+                                raw / "demo" / "fingertips" / METADATA_FILE)
+              if candidate.exists()]
+    if not frames:
+        return pd.DataFrame(columns=METADATA_COLUMNS)
+    merged = pd.concat(frames, ignore_index=True).drop_duplicates("indicator_id")
+    return merged.sort_values("indicator_id", kind="stable").reset_index(drop=True)
 
 
 def real_indicator_ids(metadata: pd.DataFrame) -> list[int]:

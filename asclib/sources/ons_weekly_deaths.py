@@ -549,6 +549,22 @@ def load_deaths_by_place(path: str | Path) -> pd.DataFrame:
     return ytd[DEATHS_BY_PLACE_COLUMNS].reset_index(drop=True)
 
 
+def period_order(period: str) -> tuple[int, int]:
+    """Sort key of an ``england_deaths_by_place`` period, newest last: (year, last week) for
+    "2020 weeks 1-39" (so "2021 weeks 1-10" sorts after "2021 weeks 1-9", which a text sort
+    gets wrong); (end year, ISO week of the end date) for "<start> to <end>"; (0, 0) for
+    anything else."""
+    text = str(period).strip()
+    match = re.fullmatch(r"(\d{4}) weeks \d{1,2}-(\d{1,2})", text)
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    match = re.fullmatch(r"\d{4}-\d{2}-\d{2} to (\d{4}-\d{2}-\d{2})", text)
+    if match:
+        end = date.fromisoformat(match.group(1))
+        return end.year, end.isocalendar()[1]
+    return 0, 0
+
+
 def edition(path: str | Path) -> str | None:
     """The date the workbook states for itself (YYYY-MM-DD): a "Release date" / "Date of
     publication" cell on a cover or contents sheet where there is one; otherwise the week-ended

@@ -229,3 +229,23 @@ def test_fetch_http_error_exit_3_and_empty_answer_exit_2(api_server, tmp_path, c
     assert "the answer has a header but no data rows" in err and "127.0.0.1" in err
     assert previous.read_text(encoding="utf-8") == "previous"
     assert sorted(p.name for p in out.iterdir()) == [previous.name]
+
+
+def test_suite_metadata_keeps_the_curated_list_after_a_narrow_fetch(tmp_path):
+    demo = tmp_path / "demo" / "fingertips"
+    official = tmp_path / "official" / "fingertips"
+    demo.mkdir(parents=True)
+    official.mkdir(parents=True)
+    header = "indicator_id,indicator_name,domain,polarity,unit,value_type,multiplier\n"
+    (demo / "indicator_metadata.csv").write_text(
+        header + "90362,Healthy life expectancy,Life expectancy,high_is_good,years,mean,1\n"
+        "990001,Illustrative,Older age,no_judgement,%,proportion,100\n"
+        "93764,Alcohol admissions,Mental health,low_is_good,per 100000,DSR,100000\n",
+        encoding="utf-8")
+    (official / "indicator_metadata.csv").write_text(
+        header + "90362,Healthy life expectancy at birth,Life expectancy,high_is_good,years,"
+        "mean,1\n", encoding="utf-8")
+    metadata = fingertips_api.suite_indicator_metadata(tmp_path)
+    assert metadata["indicator_id"].tolist() == [90362, 93764, 990001]
+    assert metadata["indicator_name"].iloc[0] == "Healthy life expectancy at birth"
+    assert fingertips_api.real_indicator_ids(metadata) == [90362, 93764]

@@ -17,6 +17,7 @@ from asclib.sources.ons_weekly_deaths import (
     load_la_weekly_csv,
     load_weekly_deaths,
     load_weekly_workbook,
+    period_order,
 )
 from asclib.sources.ons_weekly_deaths import edition as weekly_edition
 
@@ -403,3 +404,12 @@ def test_workbook_with_two_years_of_weekly_sheets(shared_file, tmp_path):
     covid = frame[(frame["area_code"] == "K04000001") & (frame["cause"] == "covid19")
                   & (frame["place"] == "all")]
     assert sorted(covid["year"].unique()) == [2020, 2021]
+
+
+def test_period_order_newest_last():
+    periods = ["2021 weeks 1-10", "2020 weeks 1-53", "2021 weeks 1-9", "2020 weeks 1-39",
+               "2020-03-07 to 2021-09-17"]
+    assert sorted(periods, key=period_order) == [
+        "2020 weeks 1-39", "2020 weeks 1-53", "2021 weeks 1-9", "2021 weeks 1-10",
+        "2020-03-07 to 2021-09-17"]
+    assert period_order("unknown") == (0, 0)
