@@ -382,6 +382,14 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_fetch_kept(saved: Sequence[Path]) -> None:
+    if saved:
+        print("asc fetch: saved before the failure (metadata not refreshed): "
+              + ", ".join(str(p) for p in saved), file=sys.stderr)
+    else:
+        print("asc fetch: nothing was changed", file=sys.stderr)
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     """Download the indicators (one CSV) and refresh ``indicator_metadata.csv`` beside it.
 
@@ -391,7 +399,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from asclib.errors import InputDataError
     from asclib.sources import fingertips_api as api
 
-    known = api.suite_indicator_metadata(paths.RAW_DATA_DIR)
+    try:
+        known = api.suite_indicator_metadata(paths.RAW_DATA_DIR)
+    except InputDataError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        print("asc fetch: the indicator metadata file above is not valid; correct or delete it",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
     indicators = args.indicator or api.real_indicator_ids(known)
     illustrative = [i for i in indicators if i >= api.ILLUSTRATIVE_ID_MIN]
     if illustrative:
@@ -402,20 +417,23 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     if not indicators:
         raise UsageError("no --indicator given and no indicator_metadata file to take them from")
     area_types = args.area_type or [api.UPPER_TIER_AREA_TYPE]
+    saved: list[Path] = []
     try:
-        saved = [api.fetch(indicators, area_type, args.out, base=args.api_url,
-                           timeout=args.timeout) for area_type in area_types]
+        for area_type in area_types:
+            saved.append(api.fetch(indicators, area_type, args.out, base=args.api_url,
+                                   timeout=args.timeout))
         for path in saved:
             metadata = api.refresh_metadata(path, known, args.out)
     except api.FingertipsUnreachable as exc:
         print(f"asc fetch: could not reach the Fingertips API: {exc.reason}", file=sys.stderr)
-        print("asc fetch: nothing was changed", file=sys.stderr)
+        _print_fetch_kept(saved)
         return EXIT_UNREACHABLE
     except InputDataError as exc:  # the answer was not a valid Fingertips file
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
-        print("asc fetch: the answer is not a Fingertips indicator CSV; the previous files "
-              "(if any) were kept", file=sys.stderr)
+        print("asc fetch: the answer is not a Fingertips indicator CSV with rows; the previous "
+              "file was kept", file=sys.stderr)
+        _print_fetch_kept(saved)
         return EXIT_BAD_INPUT
     for area_type, path in zip(area_types, saved, strict=True):
         print(f"asc fetch: {len(indicators)} indicators at area type {area_type} saved to {path}")

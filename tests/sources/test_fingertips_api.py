@@ -249,3 +249,16 @@ def test_suite_metadata_keeps_the_curated_list_after_a_narrow_fetch(tmp_path):
     assert metadata["indicator_id"].tolist() == [90362, 93764, 990001]
     assert metadata["indicator_name"].iloc[0] == "Healthy life expectancy at birth"
     assert fingertips_api.real_indicator_ids(metadata) == [90362, 93764]
+
+
+def test_fetch_with_a_broken_metadata_file_says_so(tmp_path, monkeypatch, capsys):
+    from asclib import paths
+
+    broken = tmp_path / "official" / "fingertips" / "indicator_metadata.csv"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("indicator_id,indicator_name\nx,y\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "RAW_DATA_DIR", tmp_path)
+    assert main(["fetch", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "indicator_metadata.csv" in err and "correct or delete it" in err
+    assert "Traceback" not in err
