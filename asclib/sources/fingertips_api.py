@@ -133,12 +133,12 @@ def fetch(indicator_ids: Iterable[int], area_type_id: int, out_dir: str | Path, 
     url = build_url(ids, area_type_id, profile_id=profile_id,
                     base=api_base(base) if base is not None or os.environ.get(API_BASE_ENV)
                     else None)
-    target_dir = Path(out_dir)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / output_name(ids, area_type_id)
     payload = _download(url, opener, timeout)
     if not payload:
         raise InputDataError(DataProblem(url, "download returned no data"))
+    target_dir = Path(out_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / output_name(ids, area_type_id)
     check = None
     if validate:
         from asclib.sources.fingertips import load_fingertips_export
