@@ -221,6 +221,8 @@ def test_fetch_http_error_exit_3_and_empty_answer_exit_2(api_server, tmp_path, c
                  api_server]) == 3
     assert "could not reach the Fingertips API: HTTP 500" in capsys.readouterr().err
     _FingertipsApi.status = 200
+    assert not out.exists()
+    out.mkdir()
     previous = out / "fingertips_12345_at402.csv"
     previous.write_text("previous", encoding="utf-8")
     assert main(["fetch", "--indicator", "12345", "--out", str(out), "--api-url",
