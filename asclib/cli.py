@@ -18,6 +18,7 @@ from asclib import paths
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_UNREACHABLE = 3  # asc fetch: the Fingertips API could not be reached
 
 _AREA_CODE = re.compile(r"^[EWSN]\d{8}$")
 _PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
@@ -170,22 +171,38 @@ def build_parser() -> argparse.ArgumentParser:
                       "repeatable")
     demo.set_defaults(handler=cmd_demo_data)
 
-    fetch = sub.add_parser("fetch", help="download Fingertips indicators (needs the internet)")
+    fetch = sub.add_parser(
+        "fetch",
+        help="download current Fingertips indicators into data/raw/official/fingertips "
+        "(needs the internet; exit 3 when the API cannot be reached)",
+    )
     fetch.add_argument(
         "--indicator",
         action="append",
         type=int,
         metavar="ID",
-        help="Fingertips indicator id; repeat for several (default: those in the processed data)",
+        help="Fingertips indicator id; repeat for several (default: the suite's real JSNA "
+        "indicators; the illustrative 99000x ids are never requested)",
     )
     fetch.add_argument(
         "--area-type",
+        action="append",
         type=int,
-        default=402,
         metavar="ID",
-        help="Fingertips area type id (default 402: upper-tier local authorities from 2021)",
+        help="Fingertips area type id; repeat for several, one file each (default 402: "
+        "upper-tier local authorities from 2021, i.e. every council with ASC responsibilities)",
     )
-    fetch.add_argument("--out", type=Path, default=paths.RAW_DATA_DIR / "fingertips", metavar="DIR")
+    fetch.add_argument(
+        "--out", type=Path, default=paths.RAW_DATA_DIR / "official" / "fingertips",
+        metavar="DIR",
+    )
+    fetch.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="Fingertips API address (default $ASC_FINGERTIPS_API, else "
+        "https://fingertips.phe.org.uk/api)",
+    )
+    fetch.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS")
     fetch.set_defaults(handler=cmd_fetch)
     return parser
 
@@ -388,35 +405,63 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_fetch_kept(saved: Sequence[Path]) -> None:
+    if saved:
+        print("asc fetch: saved before the failure (metadata not refreshed): "
+              + ", ".join(str(p) for p in saved), file=sys.stderr)
+    else:
+        print("asc fetch: nothing was changed", file=sys.stderr)
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
+    """Download the indicators (one CSV) and refresh ``indicator_metadata.csv`` beside it.
+
+    Exit 0 when both are saved, 2 when the answer is not a Fingertips CSV with rows (the
+    previous files are kept), 3 when the Fingertips API cannot be reached.
+    """
     from asclib.errors import InputDataError
-    from asclib.sources.fingertips_api import fetch
+    from asclib.sources import fingertips_api as api
 
-    indicators = args.indicator or _known_indicator_ids()
-    if not indicators:
-        raise UsageError(
-            "no --indicator given and no processed indicator_metadata table to take them from"
-        )
     try:
-        path = fetch(indicators, args.area_type, args.out)
-    except InputDataError as exc:  # the download was not a valid Fingertips file
-        _print_problems("fetch", exc.problems)
-        print("asc fetch: the previous file (if any) was kept", file=sys.stderr)
-        return EXIT_FAILED
-    except OSError as exc:  # network or file-system trouble
-        print(f"asc fetch: download failed: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"asc fetch: {len(indicators)} indicators saved to {path}")
+        known = api.suite_indicator_metadata(paths.RAW_DATA_DIR)
+    except InputDataError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        print("asc fetch: the indicator metadata file above is not valid; correct or delete it",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    indicators = args.indicator or api.real_indicator_ids(known)
+    illustrative = [i for i in indicators if i >= api.ILLUSTRATIVE_ID_MIN]
+    if illustrative:
+        raise UsageError(
+            "illustrative indicator ids are not Fingertips ids: "
+            + ", ".join(str(i) for i in illustrative)
+        )
+    if not indicators:
+        raise UsageError("no --indicator given and no indicator_metadata file to take them from")
+    area_types = args.area_type or [api.UPPER_TIER_AREA_TYPE]
+    saved: list[Path] = []
+    try:
+        for area_type in area_types:
+            saved.append(api.fetch(indicators, area_type, args.out, base=args.api_url,
+                                   timeout=args.timeout))
+        for path in saved:
+            metadata = api.refresh_metadata(path, known, args.out)
+    except api.FingertipsUnreachable as exc:
+        print(f"asc fetch: could not reach the Fingertips API: {exc.reason}", file=sys.stderr)
+        _print_fetch_kept(saved)
+        return EXIT_UNREACHABLE
+    except InputDataError as exc:  # the answer was not a valid Fingertips file
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        print("asc fetch: the answer is not a Fingertips indicator CSV with rows; the previous "
+              "file was kept", file=sys.stderr)
+        _print_fetch_kept(saved)
+        return EXIT_BAD_INPUT
+    for area_type, path in zip(area_types, saved, strict=True):
+        print(f"asc fetch: {len(indicators)} indicators at area type {area_type} saved to {path}")
+    print(f"asc fetch: indicator metadata refreshed in {metadata}")
     return EXIT_OK
-
-
-def _known_indicator_ids() -> list[int]:
-    """Indicator ids of the processed ``indicator_metadata`` table (the suite's list)."""
-    table = paths.PROCESSED_DATA_DIR / "indicator_metadata.csv"
-    if not table.exists():
-        return []
-    with table.open(newline="", encoding="utf-8") as handle:
-        return sorted({int(row["indicator_id"]) for row in csv.DictReader(handle)})
 
 
 if __name__ == "__main__":  # pragma: no cover

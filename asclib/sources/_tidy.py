@@ -157,3 +157,27 @@ def financial_year(text: str) -> str:
     if int(end[-2:]) != (start + 1) % 100:
         raise ValueError(f"'{text}' is not a financial year like 2019-20")
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheet names of an ``.xlsx`` (openpyxl) or legacy ``.xls`` (xlrd) workbook, as the
+    file spells them (trailing spaces kept); an unreadable file raises InputDataError."""
+    p = require_file(path)
+    if p.suffix.lower() == ".xls":
+        import xlrd
+
+        try:
+            book = xlrd.open_workbook(p, on_demand=True)
+        except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as exc:
+            raise InputDataError(DataProblem(
+                display_path(p), f"is not a readable .xls workbook (corrupt or truncated: {exc})")
+            ) from None
+        try:
+            return list(book.sheet_names())
+        finally:
+            book.release_resources()
+    workbook = open_workbook_checked(p)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()

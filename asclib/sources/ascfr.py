@@ -180,7 +180,9 @@ UNIT_COST_SCHEMA = pa.DataFrameSchema(
         "primary_support_reason": pa.Column(str, pa.Check.isin(
             list(PRIMARY_SUPPORT_REASONS.values()))),
         "setting": pa.Column(str, pa.Check.isin(["Residential", "Nursing"])),
-        # a few councils report small negative numerators (year-end adjustments)
+        # two councils report small negative numerators with no care weeks (year-end
+        # adjustments, no unit cost published); a negative numerator with care weeks, or a
+        # negative unit cost, is an error (see care_home_unit_costs)
         "gross_gbp": pa.Column(float, nullable=True),
         "care_weeks": pa.Column(float, pa.Check.ge(0), nullable=True),
         "unit_cost_gbp_per_week": pa.Column(float, nullable=True),
@@ -261,6 +263,18 @@ def care_home_unit_costs(path: str | Path, area_codes: Mapping[str, str], *,
         "care_weeks": wide["denominator"],
         "unit_cost_gbp_per_week": wide["unit costs"],
     })
+    negative = (out["unit_cost_gbp_per_week"] < 0) | ((out["gross_gbp"] < 0)
+                                                      & (out["care_weeks"] > 0))
+    raise_if([DataProblem(file, f"negative {what} for {wide['age_category'].iloc[i]}, "
+                          f"{wide['primary_support_reason'].iloc[i]}, "
+                          f"{wide['service_delivery_mechanism'].iloc[i]}: "
+                          f"{out[column].iloc[i]:,.2f}", column=f"{wide['cassr_code'].iloc[i]}",
+                          row=int(rows[measure].iloc[i]))
+              for i in np.flatnonzero(negative.to_numpy())[:20]
+              for what, column, measure in [
+                  ("unit cost", "unit_cost_gbp_per_week", "unit costs")
+                  if out["unit_cost_gbp_per_week"].iloc[i] < 0
+                  else ("gross expenditure", "gross_gbp", "numerator")]])
     with np.errstate(divide="ignore", invalid="ignore"):
         implied = out["gross_gbp"] / out["care_weeks"]
         allowed = UNIT_COST_TOLERANCE_GBP + NUMERATOR_ROUNDING_GBP / out["care_weeks"]
@@ -411,8 +425,29 @@ def council_names_2015_16(labelled_2015_16: str | Path) -> dict[str, str]:
                     strict=True))
 
 
-def load_asc_finance(totals_path: str | Path, activity_2016_17: str | Path,
-                     labelled_2015_16: str | Path,
+def _raise_if_negative_gross(sums: pd.DataFrame, rows: pd.DataFrame, *, file: str,
+                             column: str, code_column: str) -> None:
+    """A council whose gross expenditure sums below zero is an error naming the council and
+    the file rows summed (``rows`` holds ``code_column`` and the file ``row``)."""
+    problems = []
+    for i in np.flatnonzero((sums["gross_gbp"] < 0).to_numpy())[:20]:
+        code = sums[code_column].iloc[i]
+        lines = rows.loc[rows[code_column] == code, "row"]
+        problems.append(DataProblem(
+            file, f"gross expenditure of {code} sums to GBP {sums['gross_gbp'].iloc[i]:,.0f}, "
+            f"below zero (rows {int(lines.min())}-{int(lines.max())})", column=column,
+            row=int(lines.min())))
+    raise_if(problems)
+
+
+#: DataType_KEY labels of the keyed 2016-17 files, as :func:`decode_keys` learns them from the
+#: real 2016-17 Activity and 2015-16 labelled files (the tests check they still agree): used
+#: when the Totals file comes without its companions.
+DATA_TYPE_KEYS: dict[str, str] = {"1": "Mandatory", "2": "Voluntary"}
+
+
+def load_asc_finance(totals_path: str | Path, activity_2016_17: str | Path | None = None,
+                     labelled_2015_16: str | Path | None = None,
                      area_names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Each council's whole adult-social-care gross, income and net expenditure (GBP) from the
     keyed Totals file: the processed ``asc_finance`` table.
@@ -421,10 +456,15 @@ def load_asc_finance(totals_path: str | Path, activity_2016_17: str | Path,
     care types - long term, short term and the other / non-client lines - all ages 18-64 and
     65+, all support reasons and settings); the "Voluntary" rows split 65+ further and are left
     out. Checks gross - income = net per row (in :func:`load_ascfr_totals`) and per council.
-    ``area_names`` maps ONS codes to names (default: the 2015-16 file's council names).
+    ``area_names`` maps ONS codes to names (default: the 2015-16 file's council names; none
+    when that file is not given). Without the Activity and labelled files the DataType key is
+    read through :data:`DATA_TYPE_KEYS`, so a Totals file on its own gives the table.
     """
     file = display_path(totals_path)
-    keys = decode_keys(activity_2016_17, labelled_2015_16)
+    if activity_2016_17 is not None and labelled_2015_16 is not None:
+        keys = decode_keys(activity_2016_17, labelled_2015_16)
+    else:
+        keys = {"DataType_KEY": dict(DATA_TYPE_KEYS)}
     totals = load_ascfr_totals(totals_path, keys)
     mandatory = [k for k, label in keys["DataType_KEY"].items() if label.lower() == "mandatory"]
     if len(mandatory) != 1:
@@ -434,18 +474,164 @@ def load_asc_finance(totals_path: str | Path, activity_2016_17: str | Path,
                       & (totals["GEOGRAPHY_CODE"] != "")]
     sums = (councils.groupby(["period", "GEOGRAPHY_CODE", "CASSR_CODE"], as_index=False)
             [["gross_gbp", "income_gbp", "net_gbp"]].sum())
-    if area_names is None:
+    if area_names is None and labelled_2015_16 is not None:
         by_cassr = council_names_2015_16(labelled_2015_16)
         names = sums["CASSR_CODE"].map(by_cassr)
+    elif area_names is None:
+        names = pd.Series([None] * len(sums), index=sums.index, dtype=object)
     else:
         names = sums["GEOGRAPHY_CODE"].map(dict(area_names))
+    _raise_if_negative_gross(sums, councils.assign(row=councils.index + 2), file=file,
+                             column="TOTALEXPENDITURE", code_column="GEOGRAPHY_CODE")
     out = pd.DataFrame({
         "period": sums["period"].astype(str),
         "area_code": sums["GEOGRAPHY_CODE"].astype(str),
-        "area_name": names.astype(str),
+        "area_name": names.where(names.notna(), None).astype(object),
         "gross_gbp": sums["gross_gbp"].round(2),
         "income_gbp": sums["income_gbp"].round(2),
         "net_gbp": sums["net_gbp"].round(2),
     })
     out = out.sort_values(["period", "area_code"], kind="stable").reset_index(drop=True)
     return validate_schema(out[ASC_FINANCE_COLUMNS], ASC_FINANCE_SCHEMA, file=file)
+
+
+# --------------------------------------------------------------------------- 2017-18 onward
+
+#: Columns of the newer "ASC-FR Data File (descriptions)" CSVs (2017-18 onward): one row per
+#: council x dimension x finance type with the value in ITEMVALUE (GBP thousands for money).
+#: The 2017-18 and 2018-19 files suffix the dimension columns with "_Key" (holding
+#: descriptions, not codes); later ones drop the suffix. Matched by :func:`_column_key`.
+DATA_FILE_ALIASES: dict[str, tuple[str, ...]] = {
+    "fy_ending": ("FY_ENDING", "FY Ending", "Year ending"),
+    "geography_code": ("GEOGRAPHY_CODE", "ONS code", "ONS_CODE", "Geography code"),
+    "area_name": ("DH_GEOGRAPHY_NAME", "GEOGRAPHY_NAME", "Council name"),
+    "geography_level": ("GEOGRAPHY_LEVEL",),
+    "dimension_group": ("DimensionGroup", "Dimension group"),
+    "data_type": ("DataType", "DataType_Key", "Data type"),
+    "finance_type": ("FinanceType", "FinanceType_Key", "Finance type"),
+    "finance_description": ("FinanceDescription", "FinanceDescription_Key"),
+    "item_value": ("ITEMVALUE", "Item value", "Value"),
+}
+
+REQUIRED_DATA_FILE_COLUMNS = ("fy_ending", "geography_code", "finance_type", "item_value")
+
+#: Finance types (lower case) -> asc_finance column. Other finance types (cost components,
+#: current expenditure, capital charges) are not summed.
+FINANCE_TYPES: dict[str, str] = {
+    "gross total expenditure": "gross_gbp", "total expenditure": "gross_gbp",
+    "gross expenditure": "gross_gbp", "total income": "income_gbp", "income: total": "income_gbp",
+    "income": "income_gbp", "net total expenditure": "net_gbp", "net expenditure": "net_gbp",
+}
+
+
+def _column_key(label: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(label).lower())
+
+
+def is_ascfr_data_file(columns: list[str]) -> bool:
+    """Whether CSV headers are those of the newer ASC-FR data file (a recogniser's test)."""
+    keys = {_column_key(c) for c in columns}
+    return all(any(_column_key(a) in keys for a in DATA_FILE_ALIASES[name])
+               for name in REQUIRED_DATA_FILE_COLUMNS)
+
+
+def load_ascfr_data_file(path: str | Path, area_names: Mapping[str, str] | None = None
+                         ) -> pd.DataFrame:
+    """A newer ASC-FR data file (2017-18 onward, long, labelled) as the ``asc_finance`` table.
+
+    Sums, per council (ONS ``GEOGRAPHY_CODE`` of a local authority) and year (FY_ENDING 2018
+    -> "2017/18"), the ITEMVALUE of the rows whose finance type is gross total expenditure,
+    total income or net total expenditure (:data:`FINANCE_TYPES`), keeping only "Mandatory"
+    data-type rows (the "Voluntary" rows split 65+ further) and the expenditure dimension where
+    those columns exist. GBP thousands -> GBP. Negative council gross expenditure is an error;
+    gross - income must equal net within GBP 1,000 (rounding of the published thousands).
+    ``area_names`` (ONS code -> name) overrides the file's DH_GEOGRAPHY_NAME.
+
+    The layout was built from the published column names of the 2017-18 onward files; no such
+    file is in ../shared/data, so the tests build one by melting the real 2016-17 Totals file.
+    """
+    file = display_path(path)
+    raw = read_csv_checked(path)
+    keys = {_column_key(c): c for c in raw.columns}
+    found = {name: next((keys[_column_key(a)] for a in aliases if _column_key(a) in keys), None)
+             for name, aliases in DATA_FILE_ALIASES.items()}
+    raise_if([DataProblem(file, "required column is missing", column=DATA_FILE_ALIASES[n][0])
+              for n in REQUIRED_DATA_FILE_COLUMNS if found[n] is None])
+    raw = raw.reset_index(drop=True)
+
+    def text(name: str, rule=lambda t: t) -> pd.Series:
+        """The column's stripped text passed through ``rule``, computed once per distinct
+        value (the files have a few hundred thousand rows and few distinct labels)."""
+        column = found[name]
+        if column is None:
+            return pd.Series([rule("")] * len(raw), index=raw.index, dtype=object)
+        codes, uniques = pd.factorize(raw[column].fillna(""), sort=False)
+        cleaned = np.array([rule(str(u).strip()) for u in uniques] + [rule("")], dtype=object)
+        return pd.Series(cleaned[codes], index=raw.index)
+
+    code = text("geography_code")
+    keep = text("geography_code", lambda t: bool(re.fullmatch(r"E0[6-9]\d{6}|E10\d{6}", t)))
+    keep &= text("geography_level", lambda t: t == "" or bool(
+        re.search("local authority|council", t.lower())))
+    keep &= text("data_type", lambda t: t.lower() in ("mandatory", ""))
+    keep &= text("dimension_group", lambda t: not re.search("activity|unit cost", t.lower()))
+    measure = text("finance_type", lambda t: FINANCE_TYPES.get(t.lower()))
+    measure = measure.fillna(text("finance_description", lambda t: FINANCE_TYPES.get(t.lower())))
+    keep = keep.astype(bool)
+    keep &= measure.notna()
+    rows = raw.index[keep]
+    if len(rows) == 0:
+        raise_if([DataProblem(file, "no local-authority rows of gross expenditure, income or net "
+                              "expenditure", column=found["finance_type"])])
+    values, _, problems = parse_numbers(raw.loc[rows, found["item_value"]], file=file,
+                                        column=found["item_value"])
+    problems = [DataProblem(p.file, p.message, column=p.column,
+                            row=None if p.row is None else int(rows[p.row - 2]) + 2)
+                for p in problems]
+    years = text("fy_ending")[rows]
+    period = years.map(_period_of_year_end)
+    problems += [DataProblem(file, f"'{years.iloc[i]}' is not a year like 2019 or 2018-19",
+                             column=found["fy_ending"], row=int(rows[i]) + 2)
+                 for i in np.flatnonzero(period.isna().to_numpy())[:20]]
+    raise_if(problems)
+    long = pd.DataFrame({"period": period.to_numpy(), "GEOGRAPHY_CODE": code[rows].to_numpy(),
+                         "area_name": text("area_name")[rows].to_numpy(),
+                         "measure": measure[rows].to_numpy(),
+                         "value": values.to_numpy() * 1000.0, "row": rows.to_numpy() + 2})
+    sums = long.pivot_table(index=["period", "GEOGRAPHY_CODE"], columns="measure",
+                            values="value", aggfunc="sum", fill_value=0.0).reset_index()
+    for column in ("gross_gbp", "income_gbp", "net_gbp"):
+        if column not in sums.columns:
+            sums[column] = 0.0
+    _raise_if_negative_gross(sums, long, file=file, column=found["item_value"],
+                             code_column="GEOGRAPHY_CODE")
+    names = long.drop_duplicates("GEOGRAPHY_CODE").set_index("GEOGRAPHY_CODE")["area_name"]
+    if area_names is not None:
+        names = pd.Series(dict(area_names))
+    out = pd.DataFrame({
+        "period": sums["period"].astype(str),
+        "area_code": sums["GEOGRAPHY_CODE"].astype(str),
+        "area_name": sums["GEOGRAPHY_CODE"].map(names).astype(str),
+        "gross_gbp": sums["gross_gbp"].round(2),
+        "income_gbp": sums["income_gbp"].round(2),
+        "net_gbp": sums["net_gbp"].round(2),
+    })
+    out = out.sort_values(["period", "area_code"], kind="stable").reset_index(drop=True)
+    return validate_schema(out[ASC_FINANCE_COLUMNS], ASC_FINANCE_SCHEMA, file=file)
+
+
+def _period_of_year_end(text: str) -> str | None:
+    """FY_ENDING "2018" (the year the financial year ends) or "2017-18" -> "2017/18"."""
+    text = str(text).strip()
+    try:
+        if re.fullmatch(r"\d{4}(\.0)?", text):
+            end = int(float(text))
+            return financial_year(f"{end - 1}-{end % 100:02d}")
+        return financial_year(text)
+    except ValueError:
+        return None
+
+
+def edition(path: str | Path) -> str | None:
+    """ASC-FR data files state no publication date (FY_ENDING is the data year): None."""
+    return None

@@ -177,3 +177,10 @@ def load_nearest_neighbours(path: str | Path) -> pd.DataFrame:
     out = validate_schema(out, NN_SCHEMA, file=file)
     out.attrs["repeated_pairs_dropped"] = int(repeated.sum())
     return out
+
+
+def edition(path: str | Path) -> str | None:
+    """The publication date the file states about itself: this publisher's file states none
+    (its dates describe the data, not the release), so None; the caller falls back to the
+    file's modification time."""
+    return None

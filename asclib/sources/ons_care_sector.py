@@ -131,3 +131,10 @@ def load_care_home_deaths_weekly(path: str | Path) -> pd.DataFrame:
                   for (area, week), row in over.iterrows()])
     return frame.sort_values(["area_code", "cause", "week_ending"],
                              kind="stable").reset_index(drop=True)
+
+
+def edition(path: str | Path) -> str | None:
+    """The publication date the file states about itself: this publisher's file states none
+    (its dates describe the data, not the release), so None; the caller falls back to the
+    file's modification time."""
+    return None

@@ -72,3 +72,10 @@ def load_monthly_deaths(path: str | Path) -> pd.DataFrame:
     })
     out = validate_schema(out, SCHEMA, file=file)
     return out.sort_values(["area_code", "year", "month"], kind="stable").reset_index(drop=True)
+
+
+def edition(path: str | Path) -> str | None:
+    """The publication date the file states about itself: this publisher's file states none
+    (its dates describe the data, not the release), so None; the caller falls back to the
+    file's modification time."""
+    return None

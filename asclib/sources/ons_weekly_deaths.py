@@ -21,14 +21,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from asclib.errors import DataProblem, display_path
+from asclib.constants import ENGLAND_AND_WALES_CODE, ENGLAND_CODE, WALES_CODE
+from asclib.errors import DataProblem, InputDataError, display_path
 from asclib.sources._common import (
     check_columns,
     normalise_label,
@@ -42,17 +44,26 @@ from asclib.sources._tidy import (
     excel_column,
     raise_if,
     read_sheet_rows,
+    sheet_names,
     whole_counts,
 )
 
-WEEKLY_SHEET = "Weekly figures 2020"
+#: The weekly figures sheet of each year ("Weekly figures 2020", "Weekly figures 2021", ...).
+WEEKLY_SHEET_PATTERN = re.compile(r"^weekly figures (\d{4})$")
+#: The first edition year read: the 2020 layout (the .xls editions of 2019 and before differ).
+FIRST_YEAR = 2020
+#: The sheet the COVID-19 and respiratory rows moved to in 2021 editions.
+CAUSE_SHEET = "Weekly figures by cause"
+#: Spelled with a trailing space in the workbooks; sheet names are matched without padding.
 PLACE_SHEET = "Covid-19 - Place of occurrence"
+#: Kept for callers of the 2020 layout.
+WEEKLY_SHEET = "Weekly figures 2020"
 
 #: Area labels of the national workbook -> ONS codes.
 AREA_CODES: dict[str, str] = {
-    "england and wales": "K04000001",
-    "england": "E92000001",
-    "wales": "W92000004",
+    "england and wales": ENGLAND_AND_WALES_CODE,
+    "england": ENGLAND_CODE,
+    "wales": WALES_CODE,
 }
 
 #: Place labels of the workbook and the CMD dataset -> processed vocabulary.
@@ -68,6 +79,10 @@ PLACES: dict[str, str] = {
     "other-communal-establishment": "other_communal",
     "elsewhere": "elsewhere",
 }
+
+#: The order places are listed in (all first, then the places by their share of deaths).
+PLACE_ORDER: list[str] = ["all", "care_home", "hospital", "home", "hospice", "other_communal",
+                          "elsewhere"]
 
 CAUSES: dict[str, str] = {
     "total deaths": "all_causes",
@@ -116,6 +131,14 @@ WEEKLY_DEATHS_SCHEMA = pa.DataFrameSchema(
     report_duplicates="exclude_first",
 )
 
+#: Columns of the processed ``england_deaths_by_place`` table.
+DEATHS_BY_PLACE_COLUMNS = ["area_code", "period", "cause", "place", "deaths"]
+
+#: A number followed by a footnote marker in the same cell ("53 7", "1,234 2").
+_FOOTNOTED_NUMBER = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s+\d{1,2}\s*$")
+_AREA_ROW_CODE = re.compile(r"^[EKW]\d{8}$")
+_DATE_IN_TEXT = re.compile(r"(\d{1,2}\s+[A-Za-z]+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})")
+
 
 def _first_text(row: tuple[object, ...]) -> tuple[int, str]:
     """Column index and cleaned text of the first non-empty text cell of a row."""
@@ -125,200 +148,463 @@ def _first_text(row: tuple[object, ...]) -> tuple[int, str]:
     return -1, ""
 
 
+def _without_footnote(value: object) -> object:
+    """A cell with its footnote digits removed ("53 7" -> "53"); other cells unchanged."""
+    if isinstance(value, str):
+        match = _FOOTNOTED_NUMBER.match(value)
+        if match:
+            return match.group(1)
+    return value
+
+
+def _week_number(value: object) -> int | None:
+    value = _without_footnote(value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() and 1 <= value <= 53 else None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,2}\s*", value):
+        number = int(value)
+        return number if 1 <= number <= 53 else None
+    return None
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%d %B %Y", "%d %b %Y", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(" ".join(value.split()), fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def week_year(week: int, week_ended: date) -> int:
+    """The registration year an ONS week belongs to: week 1 of 2020 ended on 3 January 2020 and
+    week 53 of 2020 on 1 January 2021, so early weeks take the year of their end date and late
+    weeks the year two weeks before it."""
+    return week_ended.year if week <= 26 else (week_ended - timedelta(days=14)).year
+
+
 def _week_row(rows: list[tuple[object, ...]], *, file: str, sheet: str) -> int:
     for index, row in enumerate(rows[:30]):
-        if row and normalise_label(row[0] or "") == "week number":
+        labels = [normalise_label(clean_label(v)) for v in row[:2] if isinstance(v, str)]
+        if "week number" in labels:
             return index
     raise_if([DataProblem(file, "no 'Week number' header row found in the first 30 rows",
                           sheet=sheet)])
     return -1  # unreachable
 
 
-def _year_of(rows: list[tuple[object, ...]], week_row: int) -> int:
-    """The year of the weeks: the most common year among the 'Week ended' dates."""
-    dates = [v for v in rows[week_row + 1] if isinstance(v, (datetime, date))]
-    if not dates:
-        return 2020
-    years = pd.Series([d.year for d in dates])
-    return int(years.mode().iloc[0])
+def _week_columns(rows: list[tuple[object, ...]], week_row: int, *, forward_fill: bool
+                  ) -> dict[int, tuple[int, date | None]]:
+    """Column -> (week number, week-ended date) from the "Week number" and "Week ended" rows.
+    ``forward_fill`` carries a week over the empty cells after it (the place sheet spans six
+    columns per week)."""
+    header = rows[week_row]
+    ended = rows[week_row + 1] if week_row + 1 < len(rows) else ()
+    out: dict[int, tuple[int, date | None]] = {}
+    current: tuple[int, date | None] | None = None
+    for c in range(1, len(header)):
+        week = _week_number(header[c])
+        if week is not None:
+            current = (week, _as_date(ended[c]) if c < len(ended) else None)
+        elif not forward_fill:
+            continue
+        if current is not None:
+            out[c] = current
+    return out
 
 
-def _weekly_figures(path: Path, file: str) -> tuple[list[dict], list[DataProblem]]:
-    sheet = WEEKLY_SHEET
+def _numbers(row: tuple[object, ...], cols: list[int], *, file: str, sheet: str,
+             row_index: int, where: Callable[[int], str]
+             ) -> tuple[np.ndarray, list[DataProblem]]:
+    """The numbers of ``row`` at ``cols``: footnote digits dropped, ":" and other markers
+    missing (never zero); each unreadable cell reported with ``where(column)``."""
+    cells = [_without_footnote(row[c]) if c < len(row) else None for c in cols]
+    numbers, _, found = cells_to_numbers(cells, file=file, sheet=sheet, column="",
+                                         rows=list(range(len(cols))))
+    problems = [DataProblem(p.file, p.message, sheet=sheet, row=row_index + 1,
+                            column=where(cols[p.row]) if p.row is not None else None)
+                for p in found]
+    return numbers, problems
+
+
+def _weekly_sheet(path: Path, file: str, sheet: str, year: int, *, main: bool
+                  ) -> tuple[list[dict], list[DataProblem], bool]:
+    """Rows of one "Weekly figures YYYY" (``main``) or "Weekly figures by cause" sheet.
+
+    Returns (records, problems, whether a total-deaths row of ``year`` was found). Comparison
+    rows naming another year ("Total deaths, all ages (2020)" on the 2021 sheet) are skipped.
+    """
     rows = read_sheet_rows(path, sheet)
     week_row = _week_row(rows, file=file, sheet=sheet)
-    year = _year_of(rows, week_row)
-    weeks = {c: int(v) for c, v in enumerate(rows[week_row])
-             if c > 0 and isinstance(v, (int, float)) and not isinstance(v, bool)}
+    weeks = _week_columns(rows, week_row, forward_fill=False)
+    cols = sorted(weeks)
     records: list[dict] = []
     problems: list[DataProblem] = []
     found_total = False
     pending_average = False
 
     def take(row_index: int, area: str, cause: str, measure: str) -> None:
-        cols = sorted(weeks)
-        cells = [rows[row_index][c] if c < len(rows[row_index]) else None for c in cols]
-        # ``rows`` = positions, so each problem says which week column it is in
-        numbers, _, found = cells_to_numbers(
-            cells, file=file, sheet=sheet, column=f"row {row_index + 1}",
-            rows=list(range(len(cols))))
-        for p in found:
-            c = cols[p.row] if p.row is not None else None
-            problems.append(DataProblem(
-                p.file, p.message, sheet=sheet, row=row_index + 1,
-                column=None if c is None else f"week {weeks[c]} ({excel_column(c)})"))
+        numbers, found = _numbers(
+            rows[row_index], cols, file=file, sheet=sheet, row_index=row_index,
+            where=lambda c: f"week {weeks[c][0]} ({excel_column(c)})")
+        problems.extend(found)
         for c, value in zip(cols, numbers, strict=True):
             if not np.isnan(value):
-                records.append({"area_code": area, "year": year, "week": weeks[c],
+                records.append({"area_code": area, "year": year, "week": weeks[c][0],
                                 "cause": cause, "place": "all", "deaths": float(value),
                                 "basis": "registrations", "measure": measure})
 
-    in_regions = False
     for index in range(week_row + 2, len(rows)):
         row = rows[index]
         if not row:
             continue
-        first = row[0]
         _, label = _first_text(row)
         key = normalise_label(label)
         if key.startswith("footnotes") or key.startswith("source"):
             break
-        if key.startswith("total deaths: average of corresponding"):
+        years_named = [int(y) for y in re.findall(r"\((\d{4})\)", label)]
+        if years_named and year not in years_named:
+            continue  # a comparison row for another year
+        first = row[0].strip() if isinstance(row[0], str) else ""
+        if key.startswith("total deaths: average of corresponding") \
+                and "previous 5 years" not in key:
             pending_average = True
             continue
-        if pending_average and "previous 5 years" in key:
+        if key.startswith("total deaths: average") or (pending_average
+                                                        and "previous 5 years" in key):
             pending_average = False
-            match = re.search(r"\(([^)]*)\)", label)
-            area = AREA_CODES.get(normalise_label(match.group(1)) if match else "")
+            groups = [normalise_label(g) for g in re.findall(r"\(([^)]*)\)", label)]
+            area = next((AREA_CODES[g] for g in reversed(groups) if g in AREA_CODES), None)
             if area is None:
                 problems.append(DataProblem(file, f"five-year average row '{label}' names no "
                                             "known area", sheet=sheet, row=index + 1))
                 continue
             take(index, area, "all_causes", "five_year_average")
-            continue
-        if key.startswith("total deaths, all ages"):
+        elif main and key.startswith("total deaths, all ages"):
             found_total = True
-            take(index, "K04000001", "all_causes", "deaths")
-        elif key.startswith("deaths where covid-19 was mentioned"):
-            take(index, "K04000001", "covid19", "deaths")
+            take(index, ENGLAND_AND_WALES_CODE, "all_causes", "deaths")
+        elif (key.startswith("deaths where covid-19 was mentioned")
+              or key.startswith("deaths involving covid-19")):
+            take(index, ENGLAND_AND_WALES_CODE, "covid19", "deaths")
         elif key.startswith("deaths where the underlying cause was respiratory"):
-            take(index, "K04000001", "respiratory", "deaths")
-        elif key.startswith("deaths by region of usual residence"):
-            in_regions = True
-        elif in_regions and isinstance(first, str) and re.fullmatch(r"[EW]\d{8}", first.strip()):
-            take(index, first.strip(), "all_causes", "deaths")
-    if not found_total:
-        problems.append(DataProblem(file, "no 'Total deaths, all ages' row found", sheet=sheet))
+            take(index, ENGLAND_AND_WALES_CODE, "respiratory", "deaths")
+        elif main and _AREA_ROW_CODE.fullmatch(first):
+            take(index, first, "all_causes", "deaths")
+    return records, problems, found_total
+
+
+def _weekly_figures(path: Path, file: str) -> tuple[list[dict], list[DataProblem]]:
+    names = sheet_names(path)
+    weekly = {}
+    for name in names:
+        match = WEEKLY_SHEET_PATTERN.match(normalise_label(name))
+        if match and int(match.group(1)) >= FIRST_YEAR:
+            weekly[name] = int(match.group(1))
+    if not weekly:
+        raise_if([DataProblem(file, "no 'Weekly figures YYYY' sheet; the workbook has: "
+                              + ", ".join(repr(n) for n in names), sheet=WEEKLY_SHEET)])
+    records: list[dict] = []
+    problems: list[DataProblem] = []
+    for name, year in weekly.items():
+        found, more, has_total = _weekly_sheet(path, file, name, year, main=True)
+        records += found
+        problems += more
+        if not has_total:
+            problems.append(DataProblem(file, f"no 'Total deaths, all ages' row for {year}",
+                                        sheet=name))
+    cause_sheet = next((n for n in names if normalise_label(n) == normalise_label(CAUSE_SHEET)),
+                       None)
+    if cause_sheet is not None:
+        rows = read_sheet_rows(path, cause_sheet)
+        week_row = _week_row(rows, file=file, sheet=cause_sheet)
+        dates = [d for d in (_as_date(v) for v in rows[week_row + 1]) if d] \
+            if week_row + 1 < len(rows) else []
+        year = (pd.Series([d.year for d in dates]).mode().iloc[0] if dates
+                else max(weekly.values()))
+        found, more, _ = _weekly_sheet(path, file, cause_sheet, int(year), main=False)
+        records += found
+        problems += more
     return records, problems
 
 
-def _place_of_occurrence(path: Path, file: str) -> tuple[list[dict], list[DataProblem]]:
+def _place_blocks(rows: list[tuple[object, ...]]) -> tuple[int | None, int, list[int]]:
+    """Where the year-to-date block is: (title row, title column, header rows of every block).
+
+    The title reads "Deaths registered from <date> to <date>" (or "... in <year> ...", "Year
+    to date"); it may sit below the weekly blocks, to their right or anywhere else."""
+    title_row, title_col = None, 0
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                key = normalise_label(value)
+                if key.startswith("deaths registered from") or key.startswith(
+                        "deaths registered in") or key.startswith("year to date"):
+                    title_row, title_col = r, c
+                    break
+        if title_row is not None:
+            break
+    headers = [r for r in range(len(rows) - 1)
+               if any(isinstance(v, str) and normalise_label(v) == "total deaths"
+                      for v in rows[r + 1])]
+    return title_row, title_col, headers
+
+
+def _place_of_occurrence(path: Path, file: str, default_year: int
+                         ) -> tuple[list[dict], list[DataProblem], str]:
+    """Weekly and year-to-date deaths by place; also the period the year-to-date block covers
+    ("2020 weeks 1-39", or "2020-03-07 to 2021-09-17" when it spans years)."""
     sheet = PLACE_SHEET
     rows = read_sheet_rows(path, sheet)
     week_row = _week_row(rows, file=file, sheet=sheet)
-    year = _year_of(rows, week_row)
-    header = rows[week_row]
-    week_of_column: dict[int, int] = {}
-    current = None
-    for c in range(1, len(header)):
-        value = header[c]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            current = int(value)
-        if current is not None:
-            week_of_column[c] = current
+    weeks = _week_columns(rows, week_row, forward_fill=True)
+    title_row, title_col, header_rows = _place_blocks(rows)
     records: list[dict] = []
     problems: list[DataProblem] = []
-    last_week = max(week_of_column.values()) if week_of_column else None
 
-    def columns_of(area_row: tuple[object, ...], cause_row: tuple[object, ...]) -> dict[int, tuple]:
-        out: dict[int, tuple] = {}
-        area = None
-        for c in range(1, len(cause_row)):
-            if c < len(area_row) and isinstance(area_row[c], str) and area_row[c].strip():
-                area = AREA_CODES.get(normalise_label(clean_label(area_row[c])))
-            cause = CAUSES.get(normalise_label(clean_label(cause_row[c]))) \
-                if isinstance(cause_row[c], str) else None
-            if area and cause:
-                out[c] = (area, cause)
-        return out
+    def year_of(c: int) -> int:
+        week, ended = weeks[c]
+        return week_year(week, ended) if ended else default_year
 
-    index = week_row + 1
-    block: dict[int, tuple] = {}
-    block_kind = None
-    while index < len(rows):
-        row = rows[index]
-        _, label = _first_text(row)
-        key = normalise_label(label)
-        if key.startswith("footnotes"):
-            break
-        nxt = rows[index + 1] if index + 1 < len(rows) else ()
-        if any(isinstance(v, str) and normalise_label(v) == "total deaths" for v in nxt):
-            block = columns_of(row, nxt)
-            block_kind = "ytd" if block_kind == "ytd_pending" else "weekly"
-            index += 2
-            continue
-        if key.startswith("deaths registered from"):
-            block_kind = "ytd_pending"
-            index += 1
-            continue
-        first = row[0] if row else None
-        place = PLACES.get(normalise_label(clean_label(first))) if isinstance(first, str) else None
-        if place and block:
-            cols = sorted(block)
-            numbers, _, found = cells_to_numbers(
-                [row[c] if c < len(row) else None for c in cols], file=file, sheet=sheet,
-                column=label, rows=list(range(len(cols))))
-            for p in found:
-                c = cols[p.row] if p.row is not None else None
-                where = "" if c is None else f"{block[c][0]} {block[c][1]}, column " \
-                    f"{excel_column(c)}"
-                problems.append(DataProblem(p.file, f"{p.message} ({where})" if where
-                                            else p.message, sheet=sheet, column=label,
-                                            row=index + 1))
-            for c, value in zip(cols, numbers, strict=True):
-                if np.isnan(value):
-                    continue
-                area, cause = block[c]
-                if block_kind == "ytd":
-                    week, measure = last_week, "deaths_year_to_date"
-                else:
-                    week, measure = week_of_column.get(c), "deaths"
-                if week is None:
-                    continue
-                records.append({"area_code": area, "year": year, "week": week, "cause": cause,
-                                "place": place, "deaths": float(value),
-                                "basis": "registrations", "measure": measure})
-        index += 1
+    known = [(year_of(c), weeks[c][0], weeks[c][1]) for c in weeks]
+    period, ytd_week = _ytd_period(rows, title_row, title_col, known, file, sheet, problems)
+
+    for header in header_rows:
+        near_title = title_row is not None and title_row < header <= title_row + 3
+        blocks: list[tuple[bool, int, Callable[[int], bool]]] = []
+        if near_title:  # the year-to-date block: labels in the title's column
+            blocks.append((True, title_col, lambda c: c > title_col))
+        if not near_title:
+            blocks.append((False, 0, lambda c: c > 0))
+        elif title_col > 0:  # weekly blocks to the left of a year-to-date block
+            blocks.append((False, 0, lambda c: 0 < c < title_col))
+        for is_ytd, label_col, accept in blocks:
+            columns = _block_columns(rows[header], rows[header + 1], accept)
+            cols = sorted(columns)
+            for index in range(header + 2, len(rows)):
+                row = rows[index]
+                label = row[label_col] if label_col < len(row) else None
+                place = PLACES.get(normalise_label(clean_label(label))) \
+                    if isinstance(label, str) else None
+                if place is None:
+                    break
+                where = _describe_place_cell(clean_label(label), columns)
+                numbers, found = _numbers(row, cols, file=file, sheet=sheet, row_index=index,
+                                          where=where)
+                problems += found
+                for c, value in zip(cols, numbers, strict=True):
+                    if np.isnan(value) or (not is_ytd and c not in weeks) \
+                            or (is_ytd and ytd_week is None):
+                        continue
+                    area_code, cause = columns[c]
+                    if is_ytd:
+                        year, week, measure = ytd_week[0], ytd_week[1], "deaths_year_to_date"
+                    else:
+                        year, week, measure = year_of(c), weeks[c][0], "deaths"
+                    records.append({"area_code": area_code, "year": year, "week": week,
+                                    "cause": cause, "place": place, "deaths": float(value),
+                                    "basis": "registrations", "measure": measure})
     if not any(r["measure"] == "deaths" for r in records):
         problems.append(DataProblem(file, "no weekly place-of-occurrence rows found",
                                     sheet=sheet))
-    return records, problems
+    return records, problems, period
+
+
+def _block_columns(area_row: tuple[object, ...], cause_row: tuple[object, ...],
+                   accept: Callable[[int], bool]) -> dict[int, tuple[str, str]]:
+    """Column -> (area code, cause) of one block of the place sheet: the area label row
+    ("England and Wales", "England   ", "Wales") spans the "Total deaths" / "COVID-19 deaths"
+    columns under it."""
+    columns: dict[int, tuple[str, str]] = {}
+    area = None
+    for c in range(len(cause_row)):
+        if not accept(c):
+            continue
+        if c < len(area_row) and isinstance(area_row[c], str) and area_row[c].strip():
+            area = AREA_CODES.get(normalise_label(clean_label(area_row[c])))
+        cause = CAUSES.get(normalise_label(clean_label(cause_row[c]))) \
+            if isinstance(cause_row[c], str) else None
+        if area and cause:
+            columns[c] = (area, cause)
+    return columns
+
+
+def _describe_place_cell(label: str, columns: dict[int, tuple[str, str]]
+                         ) -> Callable[[int], str]:
+    return lambda c: f"{label}, {columns[c][0]} {columns[c][1]} ({excel_column(c)})"
+
+
+def _ytd_period(rows, title_row, title_col, known, file, sheet, problems):
+    """The year-to-date block's period label and its (year, last week)."""
+    if not known:
+        return "", None
+    last = max(known, key=lambda k: (k[0], k[1]))
+    if title_row is None:
+        return f"{last[0]} weeks 1-{last[1]}", (last[0], last[1])
+    text = str(rows[title_row][title_col])
+    dates = [d for d in (_as_date(t) for t in _DATE_IN_TEXT.findall(text)) if d]
+    if not dates:
+        return f"{last[0]} weeks 1-{last[1]}", (last[0], last[1])
+    start, end = dates[0], dates[-1]
+    match = next(((y, w) for y, w, ended in known if ended == end), None)
+    if match is None:
+        problems.append(DataProblem(file, f"the year-to-date block ends on {end:%d %B %Y}, "
+                                    "which is no week-ended date of the sheet", sheet=sheet,
+                                    row=title_row + 1))
+        return "", None
+    if len(dates) == 1 or (end - start).days <= 7 * match[1]:
+        return f"{match[0]} weeks 1-{match[1]}", match
+    return f"{start.isoformat()} to {end.isoformat()}", match
 
 
 def load_weekly_workbook(path: str | Path) -> pd.DataFrame:
-    """The ONS weekly deaths workbook as tidy rows.
+    """The ONS weekly deaths workbook (any edition from 2020) as tidy rows.
 
     Columns ``area_code, year, week, cause, place, deaths, basis, measure``: ``measure`` is
     "deaths" (registrations in the week), "five_year_average" (the published 2015-2019
-    average for the same week) or "deaths_year_to_date" (the sheet's year-to-date block; ``week``
-    = the last week it covers). ``cause`` is "all_causes", "covid19" (mentioned on the
+    average for the same week) or "deaths_year_to_date" (the place sheet's year-to-date block;
+    ``week`` = the last week it covers). ``cause`` is "all_causes", "covid19" (mentioned on the
     certificate) or "respiratory" (underlying cause J00-J99); ``place`` "all" except on the
-    place-of-occurrence sheet. The by-age sub-tables are not returned. Areas: K04000001
-    England and Wales, E92000001 England, W92000004 Wales and the English regions.
+    place-of-occurrence sheet. The by-age sub-tables ("Persons" / "People") are not returned.
+    Areas: K04000001 England and Wales, E92000001 England, W92000004 Wales and the regions.
+
+    Editions read: 2020 ("Weekly figures 2020", weeks 1-53); 2021 and later ("Weekly figures
+    2021", comparison rows for another year such as "Total deaths, all ages (2020)" skipped;
+    unpublished weeks present but empty -> no row, never zero; cells with footnote digits
+    ("53 7" -> 53) and ":" (not available -> no row); the COVID-19 and respiratory rows on a
+    separate "Weekly figures by cause" sheet); several "Weekly figures YYYY" sheets in one
+    workbook; the year-to-date block of the place sheet wherever it sits.
     """
+    frame, _ = _workbook(path)
+    return frame
+
+
+def _workbook(path: str | Path) -> tuple[pd.DataFrame, str]:
     p = Path(path)
     file = display_path(p)
     weekly, problems = _weekly_figures(p, file)
-    by_place, more = _place_of_occurrence(p, file)
+    years = [r["year"] for r in weekly]
+    by_place, more, period = _place_of_occurrence(p, file, max(years) if years else 2020)
     raise_if(problems + more)
     frame = pd.DataFrame(weekly + by_place, columns=WORKBOOK_COLUMNS)
     frame = frame.astype({"area_code": str, "year": "int64", "week": "int64", "cause": str,
                           "place": str, "deaths": float, "basis": str, "measure": str})
-    frame = frame.sort_values(["measure", "area_code", "cause", "place", "week"],
+    frame = frame.sort_values(["measure", "area_code", "cause", "place", "year", "week"],
                               kind="stable").reset_index(drop=True)
     frame = validate_schema(frame, WORKBOOK_SCHEMA, file=file)
     _check_place_totals(frame, file)
-    return frame
+    return frame, period
+
+
+def load_weekly_deaths(path: str | Path) -> pd.DataFrame:
+    """The workbook's weekly registrations as the processed ``weekly_deaths`` table.
+
+    England and Wales (K04000001), England, Wales and region rows: all causes and COVID-19
+    (respiratory has no place in that table), every place ("all" from the weekly figures
+    sheets, the six places from the place-of-occurrence sheet), basis "registrations",
+    ``illustrative`` False. Where a week has the six places but no "all" row (England's
+    COVID-19 and all-cause rows), "all" is their sum, as in :func:`load_la_weekly_csv`. Note
+    that the weekly figures sheets count deaths by area of usual residence and the place sheet
+    by place of occurrence. Deaths must be whole numbers.
+    """
+    file = display_path(path)
+    frame = load_weekly_workbook(path)
+    rows = frame[(frame["measure"] == "deaths") & frame["cause"].isin(["all_causes", "covid19"])]
+    keys = ["area_code", "year", "week", "cause", "basis"]
+    by_place = rows[rows["place"] != "all"]
+    complete = by_place.groupby(keys)["place"].transform("nunique") == len(PLACE_ORDER) - 1
+    sums = by_place[complete].groupby(keys, as_index=False)["deaths"].sum()
+    have_all = rows.loc[rows["place"] == "all", keys].drop_duplicates()
+    sums = sums.merge(have_all, on=keys, how="left", indicator=True)
+    sums = sums[sums["_merge"] == "left_only"].drop(columns="_merge")
+    rows = pd.concat([rows, sums.assign(place="all", measure="deaths")], ignore_index=True)
+    counts, problems = whole_counts(rows["deaths"], file=file, column="deaths")
+    raise_if(problems)
+    out = rows.assign(deaths=counts, illustrative=False)[WEEKLY_DEATHS_COLUMNS]
+    out = out.sort_values(["area_code", "basis", "cause", "place", "year", "week"],
+                          kind="stable").reset_index(drop=True)
+    return validate_schema(out, WEEKLY_DEATHS_SCHEMA, file=file)
+
+
+def load_deaths_by_place(path: str | Path) -> pd.DataFrame:
+    """The place sheet's year-to-date block as the processed ``england_deaths_by_place`` table
+    (``area_code, period, cause, place, deaths``) for England and Wales, England and Wales.
+
+    ``period`` says which weeks the block covers ("2020 weeks 1-39"; "2020 weeks 1-53" from a
+    week-53 edition; "<start> to <end>" ISO dates when the block spans years), so the newest
+    edition's national figures can be told from an older one's.
+    """
+    frame, period = _workbook(path)
+    ytd = frame[frame["measure"] == "deaths_year_to_date"].copy()
+    ytd["period"] = period
+    ytd["place"] = pd.Categorical(ytd["place"], categories=PLACE_ORDER)
+    ytd = ytd.sort_values(["area_code", "cause", "place"], kind="stable")
+    ytd["place"] = ytd["place"].astype(str)
+    return ytd[DEATHS_BY_PLACE_COLUMNS].reset_index(drop=True)
+
+
+def period_order(period: str) -> tuple[int, int]:
+    """Sort key of an ``england_deaths_by_place`` period, newest last: (year, last week) for
+    "2020 weeks 1-39" (so "2021 weeks 1-10" sorts after "2021 weeks 1-9", which a text sort
+    gets wrong); (end year, ISO week of the end date) for "<start> to <end>"; (0, 0) for
+    anything else."""
+    text = str(period).strip()
+    match = re.fullmatch(r"(\d{4}) weeks \d{1,2}-(\d{1,2})", text)
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    match = re.fullmatch(r"\d{4}-\d{2}-\d{2} to (\d{4}-\d{2}-\d{2})", text)
+    if match:
+        end = date.fromisoformat(match.group(1))
+        return end.year, end.isocalendar()[1]
+    return 0, 0
+
+
+def edition(path: str | Path) -> str | None:
+    """The date the workbook states for itself (YYYY-MM-DD): a "Release date" / "Date of
+    publication" cell on a cover or contents sheet where there is one; otherwise the week-ended
+    date of the latest week with a total-deaths figure (the 2020 workbooks state no release
+    date, and each edition adds one week, so this orders editions). None for other files."""
+    p = Path(path)
+    try:
+        names = sheet_names(p)
+    except InputDataError:
+        return None
+    for name in names:
+        if normalise_label(name) in ("cover sheet", "cover", "contents", "information"):
+            rows = read_sheet_rows(p, name)
+            for row in rows[:40]:
+                texts = [v for v in row if v is not None]
+                for i, value in enumerate(texts):
+                    key = normalise_label(value) if isinstance(value, str) else ""
+                    if re.match(r"(release date|date of publication|published)", key):
+                        stated = _as_date(texts[i + 1]) if i + 1 < len(texts) else None
+                        inline = _DATE_IN_TEXT.search(str(value))
+                        stated = stated or (_as_date(inline.group(1)) if inline else None)
+                        if stated:
+                            return stated.isoformat()
+    try:
+        frame = load_weekly_workbook(p)
+    except InputDataError:
+        return None
+    rows = read_sheet_rows(p, next(n for n in names if WEEKLY_SHEET_PATTERN.match(
+        normalise_label(n)) and int(WEEKLY_SHEET_PATTERN.match(normalise_label(n)).group(1))
+        == int(frame["year"].max())))
+    week_row = _week_row(rows, file=display_path(p), sheet="")
+    totals = frame[(frame["measure"] == "deaths") & (frame["area_code"] == ENGLAND_AND_WALES_CODE)
+                   & (frame["cause"] == "all_causes") & (frame["place"] == "all")
+                   & (frame["year"] == frame["year"].max())]
+    if totals.empty:
+        return None
+    last = int(totals["week"].max())
+    ended = [d for w, d in _week_columns(rows, week_row, forward_fill=False).values()
+             if w == last and d]
+    return ended[0].isoformat() if ended else None
 
 
 def _check_place_totals(frame: pd.DataFrame, file: str) -> None:

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from asclib.errors import InputDataError
 from asclib.sources.ascfr import (
     ASC_FINANCE_COLUMNS,
+    DATA_TYPE_KEYS,
     UNIT_COST_COLUMNS,
     care_home_unit_costs,
     cassr_area_codes,
     decode_keys,
     load_asc_finance,
+    load_ascfr_data_file,
     load_ascfr_wide,
     load_expenditure_2014_15,
 )
+from asclib.sources.ascfr import edition as ascfr_edition
 
 EXP = "ascfr-2014-15/pss-exp-eng-14-15-fin-coun-lev-exp-data.csv"
 UNIT = "ascfr-2014-15/pss-exp-eng-14-15-fin-coun-lev-unit-cost.csv"
@@ -170,3 +176,111 @@ def test_totals_gross_minus_income_not_net(tmp_path, shared_file):
         load_asc_finance(totals, shared_file(ACTIVITY), shared_file(LABELS))
     [problem] = info.value.problems
     assert (problem.column, problem.row) == ("NETTOTALEXPENDITURE", 3)
+
+
+# ------------------------------------------------------------ newer ASC-FR data files
+# No 2017-18-onward data file is in ../shared/data: each is built by melting the real 2016-17
+# Totals file into the newer long layout (one row per finance type, ITEMVALUE in GBP
+# thousands, descriptions instead of keys), with England and activity rows that must be left
+# out, and must give the same council totals as the 2016-17 reader.
+
+
+def _data_file(shared_file, tmp_path, *, key_suffix: str = "", fy: str = "2017",
+               negative: str | None = None):
+    totals = pd.read_csv(shared_file(TOTALS), dtype=str, keep_default_na=False)
+    labels = decode_keys(shared_file(ACTIVITY), shared_file(LABELS))["DataType_KEY"]
+    finance = {"TOTALEXPENDITURE": "Gross Total Expenditure", "TOTALINCOME": "Total Income",
+               "NETTOTALEXPENDITURE": "Net Total Expenditure",
+               "GROSSCURRENTEXPENDITURE": "Gross Current Expenditure"}
+    long = totals.melt(id_vars=["FY_Ending", "CASSR_CODE", "GEOGRAPHY_CODE", "REGION_GO_CODE",
+                                "CareType_KEY", "AgeBand_KEY", "DataType_KEY"],
+                       value_vars=list(finance), var_name="measure", value_name="ITEMVALUE")
+    if negative:
+        sefton = (long["GEOGRAPHY_CODE"] == negative) & (long["measure"] == "TOTALEXPENDITURE")
+        long.loc[sefton, "ITEMVALUE"] = "-" + long.loc[sefton, "ITEMVALUE"]
+        income = (long["GEOGRAPHY_CODE"] == negative) & (long["measure"] != "TOTALEXPENDITURE")
+        long = long[~income]
+    k = key_suffix
+    out = pd.DataFrame({
+        "GEOGRAPHY_LEVEL": "Local Authority", "DATA_LEVEL": "Council",
+        "FY_ENDING": fy, "GEOGRAPHY_CODE": long["GEOGRAPHY_CODE"],
+        "DH_GEOGRAPHY_NAME": "council " + long["CASSR_CODE"],
+        "REGION_GO_CODE": long["REGION_GO_CODE"], "GEOGRAPHY_NAME": "",
+        "DimensionGroup": "Expenditure", f"DataType{k}": long["DataType_KEY"].map(labels),
+        f"CareType{k}": long["CareType_KEY"], f"AgeBand{k}": long["AgeBand_KEY"],
+        f"FinanceType{k}": long["measure"].map(finance), "ITEMVALUE": long["ITEMVALUE"]})
+    england = out.head(3).assign(GEOGRAPHY_LEVEL="England", GEOGRAPHY_CODE="E92000001",
+                                 ITEMVALUE="99999999")
+    activity = out.head(3).assign(DimensionGroup="Activity", ITEMVALUE="123456")
+    path = tmp_path / "ASC-FR Data File (descriptions).csv"
+    pd.concat([out, england, activity]).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(("key_suffix", "fy"), [("", "2017"), ("_Key", "2016-17")])
+def test_newer_data_file_layout_matches_2016_17_totals(shared_file, tmp_path, key_suffix, fy):
+    expected = load_asc_finance(shared_file(TOTALS), shared_file(ACTIVITY), shared_file(LABELS))
+    frame = load_ascfr_data_file(_data_file(shared_file, tmp_path, key_suffix=key_suffix, fy=fy))
+    assert list(frame.columns) == ASC_FINANCE_COLUMNS
+    assert set(frame["period"]) == {"2016/17"}
+    assert frame["area_code"].tolist() == expected["area_code"].tolist()
+    for column in ("gross_gbp", "income_gbp", "net_gbp"):
+        assert np.allclose(frame[column], expected[column], atol=0.05)
+    sefton = frame[frame["area_code"] == "E08000014"].iloc[0]
+    assert sefton["area_name"] == "council 317"
+    assert sefton["gross_gbp"] == pytest.approx(
+        expected.set_index("area_code").loc["E08000014", "gross_gbp"], abs=0.05)
+
+
+def test_newer_data_file_negative_gross_names_the_rows(shared_file, tmp_path):
+    path = _data_file(shared_file, tmp_path, negative="E08000014")
+    with pytest.raises(InputDataError) as info:
+        load_ascfr_data_file(path)
+    [problem] = info.value.problems
+    assert "E08000014" in problem.message and "below zero" in problem.message
+    assert problem.column == "ITEMVALUE" and problem.row is not None and problem.row > 1
+
+
+def test_newer_data_file_missing_columns_all_reported(tmp_path):
+    path = tmp_path / "ascfr.csv"
+    path.write_text("GEOGRAPHY_CODE,ITEMVALUE\nE08000014,1\n", encoding="utf-8")
+    with pytest.raises(InputDataError) as info:
+        load_ascfr_data_file(path)
+    assert [p.column for p in info.value.problems] == ["FY_ENDING", "FinanceType"]
+
+
+def test_negative_unit_cost_is_an_error(shared_file, tmp_path):
+    lines = shared_file(UNIT).read_bytes().decode("cp1252").splitlines()
+    index = next(i for i, line in enumerate(lines)
+                 if line.startswith("Long term,Age 65 and over,Physical support,Nursing,"
+                                    "Unit costs,All"))
+    cells = next(csv.reader([lines[index]]))
+    sefton = next(c for c, h in enumerate(next(csv.reader([lines[1]]))) if h == "317 - Sefton")
+    cells[sefton] = "-" + cells[sefton]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    lines[index] = buffer.getvalue()
+    path = tmp_path / "unit.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    with pytest.raises(InputDataError) as info:
+        care_home_unit_costs(path, cassr_area_codes(shared_file(TOTALS)),
+                             codes_by_name={"Isles of Scilly": "E06000053"})
+    problems = [p for p in info.value.problems if "negative unit cost" in p.message]
+    assert len(problems) == 1 and problems[0].row == index + 1 and problems[0].column == "317"
+
+
+def test_ascfr_files_state_no_edition(shared_file):
+    assert ascfr_edition(shared_file(TOTALS)) is None
+
+
+def test_totals_file_on_its_own(shared_file):
+    """A dropped-in Totals file without its companions gives the same council totals."""
+    assert decode_keys(shared_file(ACTIVITY), shared_file(LABELS))["DataType_KEY"] == \
+        DATA_TYPE_KEYS
+    alone = load_asc_finance(shared_file(TOTALS))
+    full = load_asc_finance(shared_file(TOTALS), shared_file(ACTIVITY), shared_file(LABELS))
+    pd.testing.assert_frame_equal(alone.drop(columns="area_name"),
+                                  full.drop(columns="area_name"))
+    assert alone["area_name"].isna().all()
+    named = load_asc_finance(shared_file(TOTALS), area_names={"E08000014": "Sefton"})
+    assert named.set_index("area_code").loc["E08000014", "area_name"] == "Sefton"
