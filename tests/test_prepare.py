@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from asclib.data import TABLE_COLUMNS
@@ -46,8 +47,9 @@ def test_prepare_writes_every_table_and_manifest(raw, tmp_path):
     on_disk = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
     assert on_disk == manifest
     for name, columns in TABLE_COLUMNS.items():
-        header = (out / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0]
-        assert header.split(",") == columns, name
+        frame = pd.read_parquet(out / f"{name}.parquet")
+        assert list(frame.columns) == columns, name
+        assert manifest["tables"][name]["sha256"] == sha256_file(out / f"{name}.parquet")
     tables = manifest["tables"]
     assert tables["budget_ledger"]["illustrative"] is True
     assert tables["seed_figures"]["illustrative"] is False

@@ -20,147 +20,23 @@ import pandera.pandas as pa
 
 from asclib.errors import DataProblem, InputDataError, display_path
 from asclib.sources._common import check_columns, parse_numbers, read_csv_checked, validate_schema
-
-_AREA = r"^[EWSNK]\d{8}$"
-_FY = r"^\d{4}/\d{2}$"
+from asclib.tables import SEED_FIGURES
 
 
-def _code(nullable: bool = False) -> pa.Column:
-    return pa.Column(str, pa.Check.str_matches(_AREA), nullable=nullable)
+#: processed table name -> (file under data/raw/, schema): the bundled real extracts and seed
+#: figures, as the registry (:mod:`asclib.tables`) lists them.
+def _published_files() -> dict[str, tuple[str, pa.DataFrameSchema]]:
+    from asclib.tables import TABLES
+
+    out = {}
+    for name, entry in TABLES.items():
+        source = entry.source("published")
+        if source is not None and source.path.startswith("published/"):
+            out[name] = (source.path, entry.schema)
+    return out
 
 
-SEED_FIGURES = pa.DataFrameSchema(
-    {
-        "figure_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True),
-        "figure": pa.Column(str),
-        "value": pa.Column(float),
-        "unit": pa.Column(str),
-        "period": pa.Column(str),
-        "area_code": _code(),
-        "document": pa.Column(str),
-        "section": pa.Column(str),
-        "page": pa.Column(str),
-    },
-    ordered=True, name="seed_figures",
-)
-
-LOCAL_AUTHORITIES = pa.DataFrameSchema(
-    {
-        "area_code": pa.Column(str, pa.Check.str_matches(_AREA), unique=True),
-        "area_name": pa.Column(str),
-        "geography": pa.Column(str),
-        "region_code": pa.Column(str, nullable=True),
-        "region_name": pa.Column(str, nullable=True),
-        "asc_authority": pa.Column(bool),
-    },
-    ordered=True, name="local_authorities",
-)
-
-CARE_HOME_DEATHS = pa.DataFrameSchema(
-    {
-        "area_code": _code(),
-        "area_name": pa.Column(str),
-        "year": pa.Column(int, pa.Check.in_range(1990, 2100)),
-        "la_care_homes": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "non_la_care_homes": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "all_care_homes": pa.Column(float, pa.Check.ge(0), nullable=True),
-    },
-    ordered=True, unique=["area_code", "year"], name="care_home_deaths",
-)
-
-MONTHLY_DEATHS = pa.DataFrameSchema(
-    {
-        "area_code": _code(),
-        "area_name": pa.Column(str),
-        "year": pa.Column(int, pa.Check.in_range(1990, 2100)),
-        "month": pa.Column(int, pa.Check.in_range(1, 12)),
-        "deaths": pa.Column(float, pa.Check.ge(0), nullable=True),
-    },
-    ordered=True, unique=["area_code", "year", "month"], name="monthly_deaths",
-)
-
-ENGLAND_DEATHS_BY_PLACE = pa.DataFrameSchema(
-    {
-        "area_code": _code(),
-        "period": pa.Column(str),
-        "cause": pa.Column(str),
-        "place": pa.Column(str),
-        "deaths": pa.Column(float, pa.Check.ge(0), nullable=True),
-    },
-    ordered=True, name="england_deaths_by_place",
-)
-
-NEAREST_NEIGHBOURS = pa.DataFrameSchema(
-    {"area_code": _code(), "neighbour_code": _code()},
-    ordered=True, unique=["area_code", "neighbour_code"], name="nearest_neighbours",
-)
-
-ASC_MEASURES = pa.DataFrameSchema(
-    {
-        "period": pa.Column(str),
-        "area_code": _code(),
-        "area_name": pa.Column(str),
-        "measure_code": pa.Column(str),
-        "measure": pa.Column(str),
-        "value": pa.Column(float, nullable=True),
-        "median": pa.Column(float, nullable=True),
-        "mads_from_median": pa.Column(float, nullable=True),
-        "polarity": pa.Column(str, pa.Check.isin(["high_is_good", "low_is_good",
-                                                   "no_judgement"])),
-    },
-    ordered=True, name="asc_measures",
-)
-
-POPULATION = pa.DataFrameSchema(
-    {
-        "area_code": _code(),
-        "year": pa.Column(int, pa.Check.in_range(1990, 2100)),
-        "sex": pa.Column(str),
-        "age_band": pa.Column(str, pa.Check.str_matches(r"^(\d{1,2}-\d{1,2}|\d{2}\+)$")),
-        "population": pa.Column(float, pa.Check.ge(0)),
-    },
-    ordered=True, unique=["area_code", "year", "sex", "age_band"], name="population",
-)
-
-ASC_FINANCE = pa.DataFrameSchema(
-    {
-        "period": pa.Column(str, pa.Check.str_matches(_FY)),
-        "area_code": _code(),
-        "area_name": pa.Column(str, nullable=True),  # ASC-FR 2016-17 lacks some names
-        "gross_gbp": pa.Column(float, nullable=True),
-        "income_gbp": pa.Column(float, nullable=True),
-        "net_gbp": pa.Column(float, nullable=True),
-    },
-    ordered=True, unique=["period", "area_code"], name="asc_finance",
-)
-
-CARE_HOME_UNIT_COSTS = pa.DataFrameSchema(
-    {
-        "period": pa.Column(str, pa.Check.str_matches(_FY)),
-        "area_code": _code(),
-        "age_band": pa.Column(str),
-        "primary_support_reason": pa.Column(str),
-        "setting": pa.Column(str, pa.Check.isin(["Residential", "Nursing"])),
-        "gross_gbp": pa.Column(float, nullable=True),
-        "care_weeks": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "unit_cost_gbp_per_week": pa.Column(float, pa.Check.ge(0), nullable=True),
-    },
-    ordered=True, name="care_home_unit_costs",
-)
-
-#: processed table name -> (file under data/raw/, schema)
-PUBLISHED_FILES: dict[str, tuple[str, pa.DataFrameSchema]] = {
-    "seed_figures": ("published/seed_figures.csv", SEED_FIGURES),
-    "care_home_deaths": ("published/care_home_deaths_by_la.csv", CARE_HOME_DEATHS),
-    "monthly_deaths": ("published/monthly_deaths_by_la.csv", MONTHLY_DEATHS),
-    "england_deaths_by_place": ("published/england_deaths_by_place_2020.csv",
-                                ENGLAND_DEATHS_BY_PLACE),
-    "nearest_neighbours": ("published/nearest_neighbours.csv", NEAREST_NEIGHBOURS),
-    "asc_measures": ("published/asc_measures.csv", ASC_MEASURES),
-    "population": ("published/population_mid2020.csv", POPULATION),
-    "asc_finance": ("published/asc_finance.csv", ASC_FINANCE),
-    "care_home_unit_costs": ("published/care_home_unit_costs.csv", CARE_HOME_UNIT_COSTS),
-}
+PUBLISHED_FILES: dict[str, tuple[str, pa.DataFrameSchema]] = _published_files()
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -209,8 +85,8 @@ def load_tidy_csv(path: str | Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
                                                 row=int(i) + 2)
                                     for i in np.flatnonzero(numbers.isna().to_numpy()))
                     numbers = numbers.fillna(0)
-                out[name] = (numbers.astype("Int64") if column.nullable
-                             else numbers.fillna(0).astype("int64"))
+                out[name] = (numbers.round().astype("Int64") if str(column.dtype) == "Int64"
+                             else numbers.fillna(0).round().astype("int64"))
             else:
                 out[name] = numbers
         elif kind == "bool":
@@ -221,7 +97,7 @@ def load_tidy_csv(path: str | Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
                             for i in np.flatnonzero(bad.to_numpy()))
             out[name] = lowered.isin(_TRUE).astype(bool)
         else:
-            values = text.where(text != "", None)
+            values = text.astype(object).where(text.notna() & (text != ""), None)
             if not column.nullable and values.isna().any():
                 problems.extend(DataProblem(file, "value is missing", column=name,
                                             row=int(i) + 2)
@@ -249,7 +125,47 @@ def load_seed_figures(path: str | Path) -> pd.DataFrame:
 def load_local_authorities_csv(path: str | Path) -> pd.DataFrame:
     """``lookups/local_authorities.csv`` read by the tidy pattern (the official loader is
     :func:`asclib.sources.la_lookup.load_lookup`)."""
-    frame = load_tidy_csv(path, LOCAL_AUTHORITIES)
+    from asclib.sources.la_lookup import SCHEMA
+
+    frame = load_tidy_csv(path, SCHEMA)
     if frame.empty:
         raise InputDataError(DataProblem(display_path(path), "lookup has no rows"))
     return frame
+
+
+def _table_loader(name: str):
+    def load(path: str | Path) -> pd.DataFrame:
+        from asclib.tables import TABLES
+
+        return load_tidy_csv(path, TABLES[name].schema)
+    load.__name__ = f"load_{name}_csv"
+    load.__doc__ = f"The bundled ``{name}`` extract, typed by the registry's schema."
+    return load
+
+
+load_monthly_deaths_csv = _table_loader("monthly_deaths")
+load_england_deaths_by_place_csv = _table_loader("england_deaths_by_place")
+load_care_home_deaths_csv = _table_loader("care_home_deaths")
+load_population_csv = _table_loader("population")
+load_nearest_neighbours_csv = _table_loader("nearest_neighbours")
+load_asc_measures_csv = _table_loader("asc_measures")
+load_asc_finance_csv = _table_loader("asc_finance")
+load_care_home_unit_costs_csv = _table_loader("care_home_unit_costs")
+
+#: old names of the schemas, now defined once in the registry (asclib.tables)
+_OLD_SCHEMA_NAMES = {
+    "SEED_FIGURES": "seed_figures", "LOCAL_AUTHORITIES": "local_authorities",
+    "CARE_HOME_DEATHS": "care_home_deaths", "MONTHLY_DEATHS": "monthly_deaths",
+    "ENGLAND_DEATHS_BY_PLACE": "england_deaths_by_place",
+    "NEAREST_NEIGHBOURS": "nearest_neighbours", "ASC_MEASURES": "asc_measures",
+    "POPULATION": "population", "ASC_FINANCE": "asc_finance",
+    "CARE_HOME_UNIT_COSTS": "care_home_unit_costs",
+}
+
+
+def __getattr__(name: str) -> pa.DataFrameSchema:
+    if name in _OLD_SCHEMA_NAMES:
+        from asclib.tables import TABLES
+
+        return TABLES[_OLD_SCHEMA_NAMES[name]].schema
+    raise AttributeError(name)
