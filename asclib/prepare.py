@@ -74,6 +74,11 @@ class RawFile:
         stamp = self.path.stat().st_mtime
         return dt.datetime.fromtimestamp(stamp, tz=dt.timezone.utc).date().isoformat()
 
+    def edition_text(self) -> str:
+        """"edition 2020-10-06" (the file's own date) or "file date 2026-11-29" (mtime)."""
+        date = self.edition_date()
+        return f"edition {date}" if self.edition is not None else f"file date {date}"
+
     def rank(self) -> tuple:
         """Bigger is better: real over illustrative, then newer, then higher tier."""
         return (not self.illustrative, self.edition_date(), -TIERS.index(self.tier),
@@ -294,11 +299,11 @@ def merge_table(entry: Table, parts: list[tuple[RawFile, pd.DataFrame]]
                     example = (f" (e.g. {where}: {column} {_describe(a.iloc[i])} vs "
                                f"{_describe(b.iloc[i])})")
                 differs |= bad
-            if differs.any():
-                old, new = ordered[loser][0], ordered[winner][0]
+            old, new = ordered[loser][0], ordered[winner][0]
+            if differs.any() and not (old.illustrative and not new.illustrative):
                 warnings.append(
-                    f"{entry.name}: {old.display} (edition {old.edition_date()}) and "
-                    f"{new.display} (edition {new.edition_date()}) disagree on "
+                    f"{entry.name}: {old.display} ({old.edition_text()}) and "
+                    f"{new.display} ({new.edition_text()}) disagree on "
                     f"{int(differs.sum())} rows{example}; using {new.display} (newer)")
     used_orders = sorted(kept["_order"].unique())
     used = [ordered[i][0] for i in used_orders]
@@ -424,8 +429,9 @@ def sources_listing(raw_dir: str | Path) -> list[dict]:
     loaded = _load_all(raw_dir, None)
     out = []
     for raw, tables in loaded.frames:
+        raw.edition_date(tables)
         out.append({"path": raw.display, "tier": raw.tier, "kind": raw.kind,
-                    "edition": raw.edition_date(tables), "tables": sorted(tables),
+                    "edition": raw.edition_text(), "tables": sorted(tables),
                     **summarise(tables)})
     for item in [*loaded.not_used, *loaded.plan.unrecognised]:
         out.append({"path": item["path"], "tier": "official", "kind": "not used",

@@ -2,8 +2,10 @@
 
     python scripts/extract_published.py [--shared DIR]
 
-Reads the official files with the loaders in ``asclib.sources`` (so every figure passes the same
-checks as any other input) and writes only the figures the suite needs, sorted and with a fixed
+Finds each official file under ``--shared`` by its content with the same recognisers as the
+drop-in folder ``data/raw/official/`` (``asclib.sources.official``; no file names written in
+here), reads it with the loaders in ``asclib.sources`` (so every figure passes the same checks
+as any other input) and writes only the figures the suite needs, sorted and with a fixed
 number format, so re-running gives identical bytes:
 
     data/raw/lookups/local_authorities.csv
@@ -26,36 +28,51 @@ from pathlib import Path
 
 import pandas as pd
 
-from asclib.errors import InputDataError
+from asclib.constants import ENGLAND_CODE
+from asclib.errors import DataProblem, InputDataError
 from asclib.paths import RAW_DATA_DIR, shared_data_dir
-from asclib.sources import (
-    ascfr,
-    la_lookup,
-    oflog,
-    ons_care_home_deaths,
-    ons_monthly_deaths,
-    ons_population,
-    ons_weekly_deaths,
-)
+from asclib.sources import la_lookup, official
 from asclib.sources._common import sha256_file
 
 FLOAT_FORMAT = "%.12g"
 SCRIPT = "scripts/extract_published.py"
 LICENCE = "Open Government Licence v3.0"
 
-FILES = {
-    "mye": "ons-mye-mid2020/ukpopestimatesmid2020on2021geography.xls",
-    "care_home_deaths": "ons-care-home-deaths-by-la-2010-2023/lanonladeaths20141021.csv",
-    "monthly": "ons-monthly-deaths-by-la-2015-2021-excerpt/"
-               "monthly_deaths_registered_by_usual_residence_2015_2021_excerpt.csv",
-    "weekly": "ons-weekly-deaths-ew-2020-wk39/publishedweek392020.xlsx",
-    "asc_data": "oflog-asc-measures/ASC_data.csv",
-    "nn": "oflog-asc-measures/NN.json",
-    "totals_1617": "ascfr-2016-17/CSV ASCFR Totals.csv",
-    "activity_1617": "ascfr-2016-17/CSV ASCFR Activity.csv",
-    "activity_1516": "ascfr-2015-16/pss-exp-eng-15-16-fin-act.csv",
-    "unit_cost_1415": "ascfr-2014-15/pss-exp-eng-14-15-fin-coun-lev-unit-cost.csv",
+#: what each extract is made from: the official kind recognised by content
+#: (asclib.sources.official), never a file name
+NEEDED = {
+    "mye": "ons_mid_year_estimates",
+    "care_home_deaths": "ons_care_home_deaths",
+    "monthly": "ons_monthly_deaths",
+    "weekly": "ons_weekly_deaths_workbook",
+    "asc_data": "oflog_asc_measures",
+    "nn": "oflog_nearest_neighbours",
+    "totals_1617": "ascfr_totals_keyed",
+    "activity_1617": "ascfr_activity_keyed",
+    "activity_1516": "ascfr_activity_labelled",
+    "unit_cost_1415": "ascfr_unit_costs_wide",
 }
+
+
+def locate(shared: Path) -> dict[str, Path]:
+    """The one file of each needed kind under ``shared`` (any name, any sub-folder), found by
+    content; InputDataError when a kind is missing or found twice."""
+    found = official.scan(shared).by_kind()
+    problems = []
+    src: dict[str, Path] = {}
+    for key, kind in NEEDED.items():
+        paths = found.get(kind, [])
+        if len(paths) != 1:
+            label = official.KINDS_BY_NAME[kind].label
+            problems.append(DataProblem(
+                str(shared), f"expected one {label} file, found {len(paths)}"
+                + (": " + ", ".join(p.relative_to(shared).as_posix() for p in paths)
+                   if paths else "")))
+        else:
+            src[key] = paths[0]
+    if problems:
+        raise InputDataError(problems)
+    return src
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> int:
@@ -67,8 +84,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> int:
 
 
 def extract(shared: Path, raw_dir: Path) -> dict[str, int]:
-    """Read the shared files, write the extracts, return {relative path: rows}."""
-    src = {k: shared / v for k, v in FILES.items()}
+    """Read the shared files (recognised by content), write the extracts, return
+    {relative path: rows}."""
+    src = locate(shared)
     published = raw_dir / "published"
     counts: dict[str, int] = {}
 
@@ -76,58 +94,47 @@ def extract(shared: Path, raw_dir: Path) -> dict[str, int]:
     counts["lookups/local_authorities.csv"] = write_csv(
         lookup, raw_dir / "lookups" / "local_authorities.csv")
     english = set(lookup["area_code"])
+    context = official.Context({kind: [src[key]] for key, kind in NEEDED.items()},
+                               lambda: lookup)
 
-    care = ons_care_home_deaths.load_care_home_deaths(src["care_home_deaths"])
+    def read(key: str, table: str) -> pd.DataFrame:
+        return official.KINDS_BY_NAME[NEEDED[key]].read(src[key], context)[table]
+
+    care = read("care_home_deaths", "care_home_deaths")
     care = care[care["area_code"].str.startswith("E")]
     care = care.sort_values(["year", "area_code"], kind="stable")
     counts["published/care_home_deaths_by_la.csv"] = write_csv(
         care[["year", "area_code", "area_name", "la_care_homes", "non_la_care_homes",
               "all_care_homes"]], published / "care_home_deaths_by_la.csv")
 
-    monthly = ons_monthly_deaths.load_monthly_deaths(src["monthly"])
+    monthly = read("monthly", "monthly_deaths")
     monthly = monthly.sort_values(["year", "month", "area_code"], kind="stable")
     counts["published/monthly_deaths_by_la.csv"] = write_csv(
         monthly[["year", "month", "area_code", "area_name", "deaths"]],
         published / "monthly_deaths_by_la.csv")
 
-    weekly = ons_weekly_deaths.load_weekly_workbook(src["weekly"])
-    ytd = weekly[(weekly["measure"] == "deaths_year_to_date")
-                 & (weekly["area_code"] == "E92000001")].copy()
-    last_week = int(ytd["week"].max())
-    ytd["period"] = f"{int(ytd['year'].iloc[0])} weeks 1-{last_week}"
-    ytd["deaths"] = ytd["deaths"].round().astype("int64")
-    places = ["all", "care_home", "hospital", "home", "hospice", "other_communal", "elsewhere"]
-    ytd["place"] = pd.Categorical(ytd["place"], categories=places)
-    ytd = ytd.sort_values(["cause", "place"], kind="stable")
-    ytd["place"] = ytd["place"].astype(str)
+    by_place = read("weekly", "england_deaths_by_place")
+    by_place = by_place[by_place["area_code"] == ENGLAND_CODE]
     counts["published/england_deaths_by_place_2020.csv"] = write_csv(
-        ytd[["area_code", "period", "cause", "place", "deaths"]],
-        published / "england_deaths_by_place_2020.csv")
+        by_place, published / "england_deaths_by_place_2020.csv")
 
-    neighbours = oflog.load_nearest_neighbours(src["nn"])
     counts["published/nearest_neighbours.csv"] = write_csv(
-        neighbours, published / "nearest_neighbours.csv")
+        read("nn", "nearest_neighbours"), published / "nearest_neighbours.csv")
 
-    measures = oflog.load_asc_measures(src["asc_data"])
+    measures = read("asc_data", "asc_measures")
     measures = measures.sort_values(["measure_code", "period", "area_code"], kind="stable")
     counts["published/asc_measures.csv"] = write_csv(measures, published / "asc_measures.csv")
 
-    population = ons_population.load_population(src["mye"])
+    population = read("mye", "population")
     population = population[population["area_code"].isin(english)]
     counts["published/population_mid2020.csv"] = write_csv(
         population, published / "population_mid2020.csv")
 
-    names = dict(zip(lookup["area_code"], lookup["area_name"], strict=True))
-    finance = ascfr.load_asc_finance(src["totals_1617"], src["activity_1617"],
-                                     src["activity_1516"], area_names=names)
-    counts["published/asc_finance.csv"] = write_csv(finance, published / "asc_finance.csv")
-
-    councils = lookup[lookup["asc_authority"]]
-    unit_costs = ascfr.care_home_unit_costs(
-        src["unit_cost_1415"], ascfr.cassr_area_codes(src["totals_1617"]),
-        codes_by_name=dict(zip(councils["area_name"], councils["area_code"], strict=True)))
+    counts["published/asc_finance.csv"] = write_csv(read("totals_1617", "asc_finance"),
+                                                    published / "asc_finance.csv")
     counts["published/care_home_unit_costs.csv"] = write_csv(
-        unit_costs, published / "care_home_unit_costs.csv")
+        read("unit_cost_1415", "care_home_unit_costs"),
+        published / "care_home_unit_costs.csv")
 
     (published / "SOURCES.md").write_bytes(sources_markdown(src, shared, counts).encode("utf-8"))
     return counts
