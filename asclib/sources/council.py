@@ -403,18 +403,18 @@ def _read_table(path: str | Path, layout: Layout, *, max_scan: int = 30) -> _She
     body = by_name[sheet][header_index + 1:]
     columns = list(found)
     indices = [found[c] for c in columns]
-    records, excel_rows = [], []
-    for offset, row in enumerate(body):
-        width = len(row)
-        cells = [row[i] if i < width else None for i in indices]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
-            continue
-        records.append(cells)
-        excel_rows.append(header_index + 2 + offset)
-    if not records:
+    whole = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(dtype=object)
+    frame = pd.DataFrame({c: (whole[i] if i < whole.shape[1] else None)
+                          for c, i in zip(columns, indices, strict=True)},
+                         index=whole.index, dtype=object)
+    empty = np.ones(len(frame), dtype=bool)
+    for column in columns:
+        empty &= _by_unique(frame[column], _blank).astype(bool)
+    excel_rows = np.arange(len(frame)) + header_index + 2
+    frame, excel_rows = frame[~empty].reset_index(drop=True), excel_rows[~empty]
+    if frame.empty:
         raise InputDataError(DataProblem(file, f"sheet has the {layout.name} headers but no "
                                          "data rows", sheet=sheet))
-    frame = pd.DataFrame.from_records(records, columns=columns)
     headers = {c: str(header_row[found[c]]).strip() for c in columns}
     notes = []
     if hidden:
@@ -422,20 +422,31 @@ def _read_table(path: str | Path, layout: Layout, *, max_scan: int = 30) -> _She
                      + (f" (hidden {_quoted([c.sheet for c in complete if not c.visible])} "
                         f"also holds the {layout.name} headers)"
                         if any(not c.visible for c in complete) else ""))
-    return _Sheet(file, sheet, frame, np.asarray(excel_rows, dtype=int), headers, notes)
+    return _Sheet(file, sheet, frame, excel_rows.astype(int), headers, notes)
+
+
+def _cell_text(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()[:10]
+    return str(v).strip()
+
+
+def _by_unique(values: pd.Series, convert: Callable[[object], object]) -> np.ndarray:
+    """``convert`` applied to each distinct cell once (exports repeat values a lot), as an
+    object array aligned with ``values``."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    converted = np.empty(len(uniques), dtype=object)
+    converted[:] = [convert(u) for u in uniques]
+    return converted[codes]
 
 
 def _as_text(values: pd.Series) -> pd.Series:
     """Cells as stripped strings; None/blank -> empty string; 12.0 -> "12"."""
-    def one(v: object) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, (dt.datetime, dt.date)):
-            return v.isoformat()[:10]
-        return str(v).strip()
-    return values.map(one).astype(object)
+    return pd.Series(_by_unique(values, _cell_text), index=values.index, dtype=object)
 
 
 def _remap_rows(problems: list[DataProblem], rows: np.ndarray) -> list[DataProblem]:
@@ -491,26 +502,26 @@ def _parse_date(value: object) -> pd.Timestamp | None:
     return None
 
 
+def _blank(value: object) -> bool:
+    return (value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
+            or (isinstance(value, str) and not value.strip()))
+
+
 def _dates(table: _Sheet, column: str, problems: list[DataProblem], *,
            required: bool) -> pd.Series:
-    out = []
-    for i, value in enumerate(table.frame[column].tolist()):
-        if (value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
-                or (isinstance(value, str) and not value.strip())):
-            if required:
-                problems.append(DataProblem(table.file, "date is missing", sheet=table.sheet,
-                                            column=column, row=int(table.rows[i])))
-            out.append(pd.NaT)
-            continue
-        parsed = _parse_date(value)
-        if parsed is None:
-            problems.append(DataProblem(table.file, f"'{value}' is not a date (use "
-                                        "YYYY-MM-DD or DD/MM/YYYY)", sheet=table.sheet,
-                                        column=column, row=int(table.rows[i])))
-            out.append(pd.NaT)
-        else:
-            out.append(parsed)
-    return pd.Series(pd.to_datetime(pd.Series(out, dtype="object")), dtype="datetime64[ns]")
+    values = table.frame[column]
+    blank = _by_unique(values, _blank).astype(bool)
+    parsed = _by_unique(values, lambda v: None if _blank(v) else _parse_date(v))
+    for i in np.flatnonzero(blank & required):
+        problems.append(DataProblem(table.file, "date is missing", sheet=table.sheet,
+                                    column=column, row=int(table.rows[i])))
+    for i in np.flatnonzero(~blank & np.equal(parsed, None)):
+        problems.append(DataProblem(table.file, f"'{values.iloc[i]}' is not a date (use "
+                                    "YYYY-MM-DD or DD/MM/YYYY)", sheet=table.sheet,
+                                    column=column, row=int(table.rows[i])))
+    stamps = pd.to_datetime(pd.Series(np.where(np.equal(parsed, None), pd.NaT, parsed),
+                                      dtype="object"))
+    return pd.Series(stamps.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]")
 
 
 def _vocabulary(table: _Sheet, column: str, allowed: Sequence[str], aliases: dict[str, str],
@@ -518,16 +529,15 @@ def _vocabulary(table: _Sheet, column: str, allowed: Sequence[str], aliases: dic
     """Map labels onto the vocabulary (case/spacing-insensitive, aliases accepted)."""
     lookup = {normalise_label(a): a for a in allowed}
     lookup.update({normalise_label(k): v for k, v in aliases.items()})
-    out = []
-    for i, value in enumerate(_as_text(table.frame[column]).tolist()):
-        mapped = lookup.get(normalise_label(value)) if value else None
-        if mapped is None:
-            message = ("value is missing" if not value else
-                       f"unknown {what} '{value}' (use one of: {', '.join(allowed)})")
-            problems.append(DataProblem(table.file, message, sheet=table.sheet, column=column,
-                                        row=int(table.rows[i])))
-        out.append(mapped or "")
-    return pd.Series(out, dtype=object)
+    text = _as_text(table.frame[column])
+    mapped = _by_unique(text, lambda v: lookup.get(normalise_label(v)) if v else None)
+    for i in np.flatnonzero(np.equal(mapped, None)):
+        value = text.iloc[i]
+        message = ("value is missing" if not value else
+                   f"unknown {what} '{value}' (use one of: {', '.join(allowed)})")
+        problems.append(DataProblem(table.file, message, sheet=table.sheet, column=column,
+                                    row=int(table.rows[i])))
+    return pd.Series(np.where(np.equal(mapped, None), "", mapped), dtype=object)
 
 
 def _range_check(table: _Sheet, column: str, values: pd.Series, low: float, high: float,
