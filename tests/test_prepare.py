@@ -16,6 +16,7 @@ from asclib.errors import InputDataError
 from asclib.paths import RAW_DATA_DIR
 from asclib.prepare import prepare, validate
 from asclib.sources._common import sha256_file
+from asclib.tables import TABLES
 
 SEFTON = "E08000014"
 
@@ -42,7 +43,7 @@ def test_validate_clean_bundle_has_no_problems(raw):
 def test_prepare_writes_every_table_and_manifest(raw, tmp_path):
     out = tmp_path / "processed"
     manifest = prepare(raw, out)
-    assert set(manifest["tables"]) == set(TABLE_COLUMNS)
+    assert set(manifest["tables"]) == set(TABLE_COLUMNS) == set(TABLES)  # the registry
     assert manifest["data_date"] == "2021-12-31"  # last ONS week of the demo deaths, not today
     on_disk = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
     assert on_disk == manifest
