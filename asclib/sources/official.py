@@ -482,14 +482,14 @@ def summarise(tables: dict[str, pd.DataFrame]) -> dict[str, str | int]:
     areas: set[str] = set()
     periods: set[str] = set()
     rows = 0
+    by_year = any("year" in frame for frame in tables.values())
     for frame in tables.values():
         rows += len(frame)
         if "area_code" in frame:
             areas.update(frame["area_code"].dropna().astype(str))
-        for column in ("period", "year"):
-            if column in frame:
-                periods.update(frame[column].dropna().astype(str))
-                break
+        column = "year" if by_year else "period"
+        if column in frame:
+            periods.update(frame[column].dropna().astype(str))
     period_text = (f"{min(periods)}..{max(periods)}" if len(periods) > 1
                    else next(iter(periods), "-"))
     area_text = (f"{len(areas)} areas" if len(areas) != 1 else next(iter(areas)))
