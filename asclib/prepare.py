@@ -27,6 +27,7 @@ today's date, so the same inputs give the same outputs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -316,7 +317,13 @@ def _typed(entry: Table, frame: pd.DataFrame) -> pd.DataFrame:
     """The columns in registry order; text columns as Python strings (None when missing)."""
     frame = frame[entry.columns].reset_index(drop=True)
     for name, column in entry.schema.columns.items():
-        if str(column.dtype) in ("str", "string") and frame[name].dtype != object:
+        wanted = str(column.dtype)
+        if wanted in ("int64", "Int64", "float64", "bool") and str(frame[name].dtype) != wanted:
+            # parts from different loaders concatenated (e.g. int64 + Int64); a value that
+            # cannot be converted is reported by the schema validation below
+            with contextlib.suppress(TypeError, ValueError):
+                frame[name] = frame[name].astype(wanted)
+        elif wanted in ("str", "string") and frame[name].dtype != object:
             frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
         elif frame[name].dtype == object:
             series = frame[name]
@@ -565,3 +572,14 @@ def prepare(raw_dir: str | Path, processed_dir: str | Path,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+def not_used(processed_dir: str | Path) -> list[dict]:
+    """The files the last prepare did not use ([{path, reason, sha256}]), from the processed
+    manifest (for ``asc run`` to log and copy into its own manifest); [] when none."""
+    manifest_path = Path(processed_dir) / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return list(manifest.get("not_used", []))

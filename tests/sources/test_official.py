@@ -164,3 +164,24 @@ def test_ignored_and_unrecognised_files(tmp_path):
     assert [p.name for p in found.unrecognised] == ["scan.pdf", "mystery.csv"]
     reason = official.not_recognised_reason(found.unrecognised[0])
     assert reason.startswith("not recognised") and "Weekly figures YYYY" in reason
+
+
+def test_older_mid_year_estimate_sheet_names_are_recognised(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Contents"
+    for name in ("MYE2 - All ", "MYE2 - M", "MYE2 - F"):
+        wb.create_sheet(name)
+    path = tmp_path / "mid-2019.xlsx"
+    wb.save(path)
+    assert official.recognise(path).kind == "ons_mid_year_estimates"
+
+
+def test_bundled_layouts_of_the_cmd_csv_and_metadata_are_recognised():
+    from asclib.paths import RAW_DATA_DIR
+
+    weekly = RAW_DATA_DIR / "demo" / "ons" / "weekly_deaths_la.csv"
+    metadata = RAW_DATA_DIR / "demo" / "fingertips" / "indicator_metadata.csv"
+    if not weekly.exists() or not metadata.exists():
+        pytest.skip("bundled demo data not generated yet (asc demo-data)")
+    assert official.recognise(weekly).kind == "ons_weekly_deaths_la"
+    assert official.recognise(metadata).kind == "indicator_metadata"
