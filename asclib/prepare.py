@@ -538,6 +538,8 @@ def prepare(raw_dir: str | Path, processed_dir: str | Path,
         log.warning("%s: not used: %s", item["path"], item["reason"])
     for message in built.warnings:
         log.warning("warning: %s", message)
+    for note in built.notes:
+        log.warning("note: %s", note)
     not_used = [{"path": item["path"], "reason": item["reason"],
                  "sha256": _sha_of_display(raw_dir, item["path"])} for item in built.not_used]
     manifest: dict = {"format": "parquet", "tables": {}, "data_date": data_date_of(built.tables),
