@@ -145,3 +145,15 @@ def test_sources_lists_one_line_per_file(raw, capsys):
     assert "ons_weekly_deaths_workbook, edition 2020-10-06" in line
     assert "periods 2020" in line and "rows" in line
     assert any("published/asc_finance.csv: published, edition 2017-04-01" in x for x in out)
+
+
+def test_recognised_file_missing_its_companion_is_not_used_and_validate_says_why(raw, tmp_path):
+    totals = drop(raw, "ascfr-2016-17/CSV ASCFR Totals.csv")
+    result = check(raw, [SEFTON])
+    assert result.problems == []
+    (item,) = result.blocking_not_used
+    assert item["path"] == shown(totals) and "Activity" in item["reason"]
+    manifest = prepare(raw, tmp_path / "p")  # carries on with the bundled asc_finance
+    assert manifest["tables"]["asc_finance"]["sources"][0]["path"].endswith(
+        "published/asc_finance.csv")
+    assert any(i["path"] == shown(totals) for i in manifest["not_used"])
