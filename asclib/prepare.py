@@ -61,6 +61,7 @@ class RawFile:
     area_code: str | None = None
     edition: str | None = None
     edition_of: Callable[[dict[str, pd.DataFrame]], str | None] | None = None
+    companions: tuple[Path, ...] = ()
 
     @property
     def display(self) -> str:
@@ -180,7 +181,9 @@ def plan_sources(raw_dir: str | Path, areas: Sequence[str] | None = None) -> Pla
         plan.files.append(RawFile(
             path, "official", kind.kind, kind.tables,
             (lambda p=path, k=kind: k.read(p, context)),
-            edition_of=(lambda tables, p=path, k=kind: k.edition(p, tables))))
+            edition_of=(lambda tables, p=path, k=kind: k.edition(p, tables)),
+            companions=tuple(c for need in kind.needs
+                             if (c := context.companion(need)) is not None)))
         fed.update(kind.tables)
 
     codes = list(dict.fromkeys(areas)) if areas else _council_areas(raw)
@@ -384,6 +387,10 @@ def build_tables(raw_dir: str | Path, areas: Sequence[str] | None = None) -> Pre
             if raw.area_code:
                 record["area_code"] = raw.area_code
             sources.append(record)
+            for companion in raw.companions:  # files read to decode this one
+                sources.append({"path": display_path(companion),
+                                "sha256": sha256_file(companion), "illustrative": False,
+                                "kind": "companion"})
         entries[name] = {"illustrative": any(raw.illustrative for raw in used),
                          "sources": sources}
     for path, names in superseded.items():
@@ -507,7 +514,8 @@ def is_up_to_date(raw_dir: str | Path, processed_dir: str | Path) -> bool:
     plan = plan_sources(raw_dir, None)
     if plan.problems:
         return False
-    current = {(raw.display, sha256_file(raw.path)) for raw in plan.files}
+    current = {(display_path(path), sha256_file(path))
+               for raw in plan.files for path in (raw.path, *raw.companions)}
     current |= {(item["path"], _sha_of_display(raw_dir, item["path"]))
                 for item in [*plan.unrecognised, *plan.not_used]}
     return current == recorded

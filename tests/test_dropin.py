@@ -157,3 +157,18 @@ def test_recognised_file_missing_its_companion_is_not_used_and_validate_says_why
     assert manifest["tables"]["asc_finance"]["sources"][0]["path"].endswith(
         "published/asc_finance.csv")
     assert any(i["path"] == shown(totals) for i in manifest["not_used"])
+
+
+def test_asc_fr_totals_with_companions_replace_the_bundled_finance(raw, tmp_path):
+    totals = drop(raw, "ascfr-2016-17/CSV ASCFR Totals.csv")
+    activity = drop(raw, "ascfr-2016-17/CSV ASCFR Activity.csv")
+    labelled = drop(raw, "ascfr-2015-16/pss-exp-eng-15-16-fin-act.csv")
+    manifest = prepare(raw, tmp_path / "p")
+    paths = [s["path"] for s in manifest["tables"]["asc_finance"]["sources"]]
+    assert paths[0] == shown(totals) and set(paths[1:]) == {shown(activity), shown(labelled)}
+    finance = pd.read_parquet(tmp_path / "p" / "asc_finance.parquet").set_index("area_code")
+    assert finance.loc[SEFTON, "gross_gbp"] == 118_176_000
+    assert manifest["warnings"] == []  # the same figures as the bundled extract
+    assert is_up_to_date(raw, tmp_path / "p")
+    activity.write_bytes(activity.read_bytes() + b"\n")
+    assert not is_up_to_date(raw, tmp_path / "p")  # a companion changed
