@@ -87,6 +87,8 @@ class Dataset:
         for source in entry.get("sources", []):
             if area_code is not None and source.get("area_code") not in (None, area_code):
                 continue
+            if area_code is not None and area_code not in source.get("areas", [area_code]):
+                continue  # this file gives no rows for the area read
             self._inputs[source["path"]] = {"path": source["path"], "sha256": source["sha256"]}
             if source.get("illustrative", entry.get("illustrative", False)):
                 self._illustrative = True

@@ -62,6 +62,7 @@ class RawFile:
     edition: str | None = None
     edition_of: Callable[[dict[str, pd.DataFrame]], str | None] | None = None
     companions: tuple[Path, ...] = ()
+    areas: dict[str, list[str]] = field(default_factory=dict)  # table -> areas it gives
 
     @property
     def display(self) -> str:
@@ -311,6 +312,9 @@ def merge_table(entry: Table, parts: list[tuple[RawFile, pd.DataFrame]]
                     f"{int(differs.sum())} rows{example}; using {new.display} (newer)")
     used_orders = sorted(kept["_order"].unique())
     used = [ordered[i][0] for i in used_orders]
+    if "area_code" in kept:  # which areas each file still gives (for honest provenance)
+        for order, group in kept.groupby("_order")["area_code"]:
+            ordered[int(order)][0].areas[entry.name] = sorted(group.dropna().unique())
     superseded = [ordered[i][0] for i in range(len(ordered)) if i not in set(used_orders)]
     frame = kept.drop(columns="_order").reset_index(drop=True)
     return frame, used, superseded, warnings
@@ -386,6 +390,8 @@ def build_tables(raw_dir: str | Path, areas: Sequence[str] | None = None) -> Pre
                 record["edition"] = raw.edition
             if raw.area_code:
                 record["area_code"] = raw.area_code
+            elif len(used) > 1 and name in raw.areas and len(raw.areas[name]) <= 400:
+                record["areas"] = raw.areas[name]  # a table mixing files: who gives what
             sources.append(record)
             for companion in raw.companions:  # files read to decode this one
                 sources.append({"path": display_path(companion),

@@ -77,6 +77,13 @@ def test_weekly_workbook_dropped_in_feeds_weekly_deaths_and_places(raw, tmp_path
     assert set(weekly.loc[weekly["area_code"] == SEFTON, "illustrative"]) == {True}
     paths = [s["path"] for s in manifest["tables"]["weekly_deaths"]["sources"]]
     assert shown(dropped) in paths
+    from asclib.data import open_data
+
+    data = open_data(tmp_path / "p")
+    data.table("weekly_deaths", area_code="K04000001")  # only the real workbook has it
+    assert data.illustrative is False and [i["path"] for i in data.inputs] == [shown(dropped)]
+    data.table("weekly_deaths", area_code=SEFTON)  # only the demo records have it
+    assert data.illustrative is True
     (source,) = [s for s in manifest["tables"]["england_deaths_by_place"]["sources"]]
     # same edition as the bundled extract (2020-10-06): the official file wins the tie
     assert source["path"] == shown(dropped) and source["edition"] == "2020-10-06"
