@@ -1,4 +1,4 @@
-"""The ``asc`` command: run, validate, prepare, demo-data, fetch.
+"""The ``asc`` command: run, validate, prepare, sources, demo-data, fetch.
 
 Exit codes: 0 all good; 1 a notebook (or a download) failed; 2 bad usage or bad input data.
 """
@@ -150,7 +150,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--data", type=Path, default=paths.RAW_DATA_DIR, metavar="DIR")
     validate.add_argument("--area", action="append", type=area_code_type, metavar="CODE")
+    validate.add_argument("--list", action="store_true",
+                          help="also list every raw file (as `asc sources` does)")
     validate.set_defaults(handler=cmd_validate)
+
+    sources = sub.add_parser(
+        "sources", help="one line per raw file: kind, edition, areas, periods, rows",
+        description="List every raw file the suite would read (official drop-ins recognised "
+                    "by content, bundled extracts, demo records, council exports) and the files "
+                    "it will not use, with the reason.")
+    sources.add_argument("--data", type=Path, default=paths.RAW_DATA_DIR, metavar="DIR")
+    sources.set_defaults(handler=cmd_sources)
 
     prepare = sub.add_parser("prepare", help="validate the raw data and write processed tables")
     prepare.add_argument("--data", type=Path, default=paths.RAW_DATA_DIR, metavar="DIR")
@@ -362,11 +372,47 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    problems = _validate(args.data, args.area)
-    if problems:
-        _print_problems("validate", problems)
+    from asclib.prepare import check
+
+    if not args.data.is_dir():
+        raise UsageError(f"data folder not found: {args.data}")
+    if args.list:
+        _print_sources(args.data)
+    result = check(args.data, areas=list(args.area) if args.area else None)
+    for note in result.notes:
+        print(f"note: {note}")
+    for message in result.warnings:
+        print(f"warning: {message}", file=sys.stderr)
+    for item in result.not_used:
+        print(f"{item['path']}: not used: {item['reason']}", file=sys.stderr)
+    if result.problems:
+        _print_problems("validate", result.problems)
+    blocking = result.blocking_not_used
+    if blocking:
+        noun = "file" if len(blocking) == 1 else "files"
+        print(f"asc validate: {len(blocking)} {noun} under data/raw/official/ cannot be used "
+              "(see above)", file=sys.stderr)
+    if result.problems or blocking:
         return EXIT_BAD_INPUT
     print(f"asc validate: no problems found in {args.data}")
+    return EXIT_OK
+
+
+def _print_sources(data_dir: Path) -> None:
+    from asclib.prepare import sources_listing
+
+    for item in sources_listing(data_dir):
+        if "reason" in item:
+            print(f"{item['path']}: {item['kind']}: {item['reason']}")
+        else:
+            print(f"{item['path']}: {item['kind']}, {item['edition']}, {item['areas']}, "
+                  f"periods {item['periods']}, {item['rows']} rows -> {', '.join(item['tables'])}")
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    if not args.data.is_dir():
+        raise UsageError(f"data folder not found: {args.data}")
+    _print_sources(args.data)
     return EXIT_OK
 
 

@@ -4,7 +4,8 @@
 >>> data = open_data()                                  # doctest: +SKIP
 >>> ledger = data.table("budget_ledger", area_code="E08000014")   # doctest: +SKIP
 
-Every table comes back typed (numbers, booleans, dates parsed) and schema-checked; every read is
+Every table comes back typed as ``asc prepare`` validated and stored it (Parquet: counts stay
+integers, dates stay dates; nothing is re-typed here); every read is
 recorded so a report can list the raw files (with SHA-256) behind its figures (``inputs``) and
 say whether any of them are illustrative demo records (``illustrative``).
 """
@@ -19,106 +20,18 @@ import pandas as pd
 
 from asclib import paths
 from asclib.constants import ENGLAND_CODE
+from asclib.tables import COUNCIL_TABLES, TABLES  # noqa: E402  (the one registry)
 
-#: processed table -> columns in order (docs/ARCHITECTURE.md)
-TABLE_COLUMNS: dict[str, list[str]] = {
-    "local_authorities": ["area_code", "area_name", "geography", "region_code", "region_name",
-                          "asc_authority"],
-    "indicators": ["indicator_id", "indicator_name", "area_code", "area_name", "area_type",
-                   "parent_code", "sex", "age", "category_type", "category", "period",
-                   "period_sortable", "value", "lower_ci_95", "upper_ci_95", "lower_ci_99_8",
-                   "upper_ci_99_8", "count", "denominator", "value_note", "recent_trend",
-                   "compared_to_england", "compared_to_region", "suppressed"],
-    "indicator_metadata": ["indicator_id", "indicator_name", "domain", "polarity", "unit",
-                           "value_type", "multiplier"],
-    "weekly_deaths": ["area_code", "year", "week", "cause", "place", "deaths", "basis",
-                      "illustrative"],
-    "monthly_deaths": ["area_code", "area_name", "year", "month", "deaths"],
-    "england_deaths_by_place": ["area_code", "period", "cause", "place", "deaths"],
-    "care_home_deaths": ["area_code", "area_name", "year", "la_care_homes", "non_la_care_homes",
-                         "all_care_homes"],
-    "population": ["area_code", "year", "sex", "age_band", "population"],
-    "nearest_neighbours": ["area_code", "neighbour_code"],
-    "asc_measures": ["period", "area_code", "area_name", "measure_code", "measure", "value",
-                     "median", "mads_from_median", "polarity"],
-    "asc_finance": ["period", "area_code", "area_name", "gross_gbp", "income_gbp", "net_gbp"],
-    "care_home_unit_costs": ["period", "area_code", "age_band", "primary_support_reason",
-                             "setting", "gross_gbp", "care_weeks", "unit_cost_gbp_per_week"],
-    "seed_figures": ["figure_id", "figure", "value", "unit", "period", "area_code", "document",
-                     "section", "page"],
-    "budget_ledger": ["area_code", "period", "cost_centre", "service_type",
-                      "primary_support_reason", "age_band", "gross_gbp", "income_gbp"],
-    "day_service_placements": ["area_code", "client_id", "age", "primary_support_reason",
-                               "provider", "service", "need_level", "daily_rate_gbp",
-                               "days_per_week", "funding", "one_to_one_gbp_per_day",
-                               "start_date", "end_date"],
-    "care_home_outbreaks": ["area_code", "home_id", "home_name", "date_declared", "date_closed",
-                            "resident_cases", "staff_cases"],
-}
 
-_INT = {"indicator_id", "period_sortable", "year", "week", "month", "age", "resident_cases",
-        "staff_cases"}
-_FLOAT = {"value", "lower_ci_95", "upper_ci_95", "lower_ci_99_8", "upper_ci_99_8", "count",
-          "denominator", "multiplier", "la_care_homes", "non_la_care_homes", "all_care_homes",
-          "population", "median", "mads_from_median", "gross_gbp", "income_gbp", "net_gbp",
-          "care_weeks", "unit_cost_gbp_per_week", "daily_rate_gbp", "days_per_week",
-          "one_to_one_gbp_per_day"}
-_BOOL = {"asc_authority", "suppressed", "illustrative"}
-_DATE = {"start_date", "end_date", "date_declared", "date_closed"}
-_NULLABLE_INT = {("weekly_deaths", "deaths")}
-_FLOAT_IN = {("monthly_deaths", "deaths"), ("england_deaths_by_place", "deaths")}
-
-#: council tables: what they are called in messages and the file a council exports
-COUNCIL_TABLES = {
-    "budget_ledger": ("budget ledger", "budget_ledger.xlsx"),
-    "day_service_placements": ("day-service placements", "day_service_placements.xlsx"),
-    "care_home_outbreaks": ("care-home outbreak log", "care_home_outbreaks.xlsx"),
-}
+def __getattr__(name: str):
+    if name == "TABLE_COLUMNS":  # processed table -> columns in order, from the registry
+        return {table: entry.columns for table, entry in TABLES.items()}
+    raise AttributeError(name)
 
 
 class DataNotReadyError(LookupError):
     """Processed data are missing, or a table has no rows for the area asked for. The
     message says which table and which command to run."""
-
-
-def _schema(name: str):
-    """The pandera schema a processed table is checked against (None when there is none)."""
-    from asclib.sources import council, fingertips, la_lookup, ons_weekly_deaths, published
-
-    if name in published.PUBLISHED_FILES:
-        return published.PUBLISHED_FILES[name][1]
-    return {
-        "local_authorities": la_lookup.SCHEMA,
-        "indicators": fingertips.INDICATORS_SCHEMA,
-        "indicator_metadata": fingertips.METADATA_SCHEMA,
-        "weekly_deaths": ons_weekly_deaths.WEEKLY_DEATHS_SCHEMA,
-        "budget_ledger": council.LEDGER_SCHEMA,
-        "day_service_placements": council.PLACEMENTS_SCHEMA,
-        "care_home_outbreaks": council.OUTBREAKS_SCHEMA,
-    }.get(name)
-
-
-def _typed(name: str, raw: pd.DataFrame) -> pd.DataFrame:
-    out = {}
-    for column in raw.columns:
-        text = raw[column]
-        blank = text == ""
-        if (name, column) in _NULLABLE_INT:
-            out[column] = pd.to_numeric(text.mask(blank)).astype("Int64")
-        elif (name, column) in _FLOAT_IN or column in _FLOAT:
-            out[column] = pd.to_numeric(text.mask(blank)).astype("float64")
-        elif column in _INT and (name, column) != ("indicators", "age"):
-            numbers = pd.to_numeric(text.mask(blank))
-            out[column] = numbers.astype("Int64") if numbers.isna().any() else \
-                numbers.astype("int64")
-        elif column in _BOOL:
-            out[column] = text.str.lower().isin(["true", "1"]).astype(bool)
-        elif column in _DATE:
-            out[column] = pd.to_datetime(text.mask(blank), format="%Y-%m-%d").astype(
-                "datetime64[ns]")
-        else:
-            out[column] = text.mask(blank)
-    return pd.DataFrame(out, columns=list(raw.columns))
 
 
 class Dataset:
@@ -149,25 +62,22 @@ class Dataset:
             return self._cache[name]
         entry = self.manifest.get("tables", {}).get(name)
         if entry is None:
-            known = TABLE_COLUMNS if name not in TABLE_COLUMNS else {}
-            close = difflib.get_close_matches(name, list(known), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            if name in TABLE_COLUMNS:
+            if name in TABLES:
                 raise DataNotReadyError(
                     f"table {name!r} is not in the processed data ({self.data_dir}): run "
                     "`asc prepare` after adding its raw files (see README)")
+            close = difflib.get_close_matches(name, list(TABLES), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise KeyError(f"unknown table {name!r}{hint}; tables: {', '.join(self.tables)}")
         path = self.data_dir / entry["file"]
+        if path.suffix != ".parquet":
+            raise DataNotReadyError(f"processed data in {self.data_dir} were written by an older "
+                                    "version (CSV): run `asc prepare`")
         if not path.exists():
             raise DataNotReadyError(f"processed table {name!r} is missing ({path}): run "
                                     "`asc prepare`")
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        frame = _typed(name, raw)
-        schema = _schema(name)
-        if schema is not None:
-            from asclib.sources._common import validate_schema
-
-            frame = validate_schema(frame, schema, file=str(path))
+        # validated once at `asc prepare` (asclib.tables schema); trusted here
+        frame = pd.read_parquet(path, engine="pyarrow")
         self._cache[name] = frame
         return frame
 
@@ -177,6 +87,8 @@ class Dataset:
         for source in entry.get("sources", []):
             if area_code is not None and source.get("area_code") not in (None, area_code):
                 continue
+            if area_code is not None and area_code not in source.get("areas", [area_code]):
+                continue  # this file gives no rows for the area read
             self._inputs[source["path"]] = {"path": source["path"], "sha256": source["sha256"]}
             if source.get("illustrative", entry.get("illustrative", False)):
                 self._illustrative = True
@@ -184,7 +96,8 @@ class Dataset:
             self._illustrative = True
 
     def table(self, name: str, area_code: str | None = None) -> pd.DataFrame:
-        """A processed table, typed and schema-checked; only ``area_code``'s rows if given.
+        """A processed table, typed (as validated by ``asc prepare``); only ``area_code``'s rows
+        if given.
 
         Raises DataNotReadyError naming the table and the command to run when the processed
         data are missing or the area has no rows.

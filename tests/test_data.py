@@ -46,6 +46,29 @@ def test_tables_are_typed(processed):
     assert indicators["suppressed"].dtype == bool and indicators["age"].iloc[0] == "All ages"
 
 
+def test_parquet_round_trip_keeps_integer_counts(processed):
+    data = asc_data.open_data(processed)
+    assert str(data.table("weekly_deaths")["deaths"].dtype) == "Int64"
+    assert str(data.table("population")["population"].dtype) == "Int64"
+    assert str(data.table("care_home_deaths")["all_care_homes"].dtype) == "Int64"
+    assert str(data.table("monthly_deaths")["deaths"].dtype) == "Int64"
+    outbreaks = data.table("care_home_outbreaks")
+    assert str(outbreaks["resident_cases"].dtype) == "int64"
+    assert str(data.table("day_service_placements")["age"].dtype) == "int64"
+    care = data.table("care_home_deaths").set_index(["area_code", "year"])
+    assert care.loc[(SEFTON, 2020), "all_care_homes"] == 946  # SOURCE.md ground truth
+    manifest = data.manifest["tables"]["population"]
+    assert manifest["file"] == "population.parquet" and len(manifest["sha256"]) == 64
+
+
+def test_old_csv_processed_folder_asks_for_prepare(tmp_path):
+    (tmp_path / "_manifest.json").write_text(
+        '{"tables": {"seed_figures": {"file": "seed_figures.csv", "sources": []}}}',
+        encoding="utf-8")
+    with pytest.raises(asc_data.DataNotReadyError, match="asc prepare"):
+        asc_data.open_data(tmp_path).table("seed_figures")
+
+
 def test_area_filter_and_clear_error(processed):
     data = asc_data.open_data(processed)
     sefton = data.table("day_service_placements", area_code=SEFTON)

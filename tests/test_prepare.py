@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from asclib.data import TABLE_COLUMNS
@@ -15,6 +16,7 @@ from asclib.errors import InputDataError
 from asclib.paths import RAW_DATA_DIR
 from asclib.prepare import prepare, validate
 from asclib.sources._common import sha256_file
+from asclib.tables import TABLES
 
 SEFTON = "E08000014"
 
@@ -41,13 +43,14 @@ def test_validate_clean_bundle_has_no_problems(raw):
 def test_prepare_writes_every_table_and_manifest(raw, tmp_path):
     out = tmp_path / "processed"
     manifest = prepare(raw, out)
-    assert set(manifest["tables"]) == set(TABLE_COLUMNS)
+    assert set(manifest["tables"]) == set(TABLE_COLUMNS) == set(TABLES)  # the registry
     assert manifest["data_date"] == "2021-12-31"  # last ONS week of the demo deaths, not today
     on_disk = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
     assert on_disk == manifest
     for name, columns in TABLE_COLUMNS.items():
-        header = (out / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0]
-        assert header.split(",") == columns, name
+        frame = pd.read_parquet(out / f"{name}.parquet")
+        assert list(frame.columns) == columns, name
+        assert manifest["tables"][name]["sha256"] == sha256_file(out / f"{name}.parquet")
     tables = manifest["tables"]
     assert tables["budget_ledger"]["illustrative"] is True
     assert tables["seed_figures"]["illustrative"] is False

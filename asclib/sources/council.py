@@ -24,7 +24,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from asclib.errors import DataProblem, InputDataError, display_path
-from asclib.sources._common import normalise_label, open_workbook_checked, parse_numbers
+from asclib.sources._common import normalise_label, parse_numbers, require_file
+from asclib.sources._tidy import excel_column
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -231,96 +232,221 @@ _PERIOD = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
 
 @dataclass
 class _Sheet:
-    """The located table: its frame (canonical columns, text cells), the sheet name and the
-    Excel row of every frame row."""
+    """The located table: its frame (canonical columns, raw cells), the sheet name, the Excel
+    row of every frame row, the header text the file uses for each column and notes (e.g.
+    hidden sheets passed over)."""
 
     file: str
     sheet: str
     frame: pd.DataFrame
     rows: np.ndarray
+    headers: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
-def _match_headers(row: Sequence[object], layout: Layout) -> dict[str, int]:
-    """Canonical column -> index in ``row`` for every layout column whose header is present."""
-    labels = {normalise_label(v): i for i, v in enumerate(row)
-              if v is not None and str(v).strip()}
+@dataclass
+class _Candidate:
+    """The best header row of one sheet."""
+
+    sheet: str
+    visible: bool
+    header_index: int
+    found: dict[str, int]
+    duplicates: dict[str, list[int]]
+    required_found: int
+
+
+def _match_headers(row: Sequence[object], layout: Layout
+                   ) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Canonical column -> index in ``row`` for every layout column whose header is present,
+    and the columns two or more cells of the row map to (after alias matching)."""
+    labels: dict[str, list[int]] = {}
+    for i, v in enumerate(row):
+        if v is not None and str(v).strip():
+            labels.setdefault(normalise_label(v), []).append(i)
     found: dict[str, int] = {}
+    duplicates: dict[str, list[int]] = {}
     for name in (*layout.required, *layout.optional):
+        hits: set[int] = set()
         for candidate in (name, name.replace("_", " "), *layout.aliases.get(name, ())):
-            index = labels.get(normalise_label(candidate))
-            if index is not None:
-                found[name] = index
-                break
-    return found
+            hits.update(labels.get(normalise_label(candidate), ()))
+        if hits:
+            found[name] = min(hits)
+            if len(hits) > 1:
+                duplicates[name] = sorted(hits)
+    return found, duplicates
+
+
+def user_header(layout: Layout, column: str) -> str:
+    """The header a person would write for a canonical column ("Daily rate" for
+    daily_rate_gbp)."""
+    aliases = layout.aliases.get(column)
+    return aliases[0] if aliases else column
+
+
+def _open_sheets(path: str | Path) -> list[tuple[str, bool, list[list[object]]]]:
+    """(name, visible, rows) of every worksheet, read once with python-calamine (fast, and it
+    reports hidden sheets); a clear error for a file that is not a readable workbook."""
+    import python_calamine
+
+    p = require_file(path)
+    file = display_path(p)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(p))
+    except Exception as exc:  # noqa: BLE001 - calamine raises several error types
+        raise InputDataError(DataProblem(
+            file, f"is not a readable .xlsx workbook (corrupt or truncated: {exc})")) from None
+    sheets = []
+    try:
+        for meta in workbook.sheets_metadata:
+            if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
+                continue
+            try:
+                rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            except Exception as exc:  # noqa: BLE001
+                raise InputDataError(DataProblem(file, f"sheet cannot be read ({exc})",
+                                                 sheet=meta.name)) from None
+            visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
+            sheets.append((meta.name, visible, rows))
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _best_row(name: str, visible: bool, rows: list[list[object]], layout: Layout,
+              max_scan: int) -> _Candidate | None:
+    best: _Candidate | None = None
+    for index, row in enumerate(rows[:max_scan]):
+        found, duplicates = _match_headers(row, layout)
+        count = sum(1 for c in layout.required if c in found)
+        if best is None or count > best.required_found:
+            best = _Candidate(name, visible, index, found, duplicates, count)
+        if count == len(layout.required):
+            break
+    return best
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
 
 
 def _read_table(path: str | Path, layout: Layout, *, max_scan: int = 30) -> _Sheet:
-    """Find the sheet and header row holding ``layout``'s columns and return its data rows."""
-    file = display_path(path)
-    workbook = open_workbook_checked(path)
-    try:
-        best: tuple[int, str, int, dict[str, int]] | None = None
-        sheets: dict[str, list[tuple[object, ...]]] = {}
-        for worksheet in workbook.worksheets:
-            rows = [tuple(r) for r in worksheet.iter_rows(values_only=True)]
-            sheets[worksheet.title] = rows
-            for index, row in enumerate(rows[:max_scan]):
-                found = _match_headers(row, layout)
-                required_found = sum(1 for c in layout.required if c in found)
-                if best is None or required_found > best[0]:
-                    best = (required_found, worksheet.title, index, found)
-                if required_found == len(layout.required):
-                    break
-            if best is not None and best[0] == len(layout.required):
-                break
-    finally:
-        workbook.close()
+    """Find the sheet and header row holding ``layout``'s columns and return its data rows.
 
-    non_empty = {name: rows for name, rows in sheets.items()
-                 if any(v is not None and str(v).strip() for r in rows for v in r)}
+    Sheet choice: the one visible sheet holding every required header; several such visible
+    sheets, or only hidden ones, is an error naming them. Hidden sheets are always mentioned
+    (in the error, or as a note when a visible sheet was used). Two columns that mean the same
+    (e.g. 'Daily rate £' twice) is an error naming both; missing columns are all reported at
+    once in the header words a person would use.
+    """
+    file = display_path(path)
+    sheets = _open_sheets(path)
+    by_name = {name: rows for name, _, rows in sheets}
+    hidden = [name for name, visible, _ in sheets if not visible]
+    non_empty = [name for name, _, rows in sheets
+                 if any(v is not None and str(v).strip() for r in rows for v in r)]
     if not non_empty:
-        names = ", ".join(f"'{n}'" for n in sheets) or "none"
-        raise InputDataError(DataProblem(file, f"workbook is empty (sheets: {names}); expected "
-                                         f"the {layout.name} table"))
-    if best is None or best[0] < max(2, len(layout.required) // 2):
-        names = ", ".join(f"'{n}'" for n in sheets)
-        expected = ", ".join(layout.aliases[c][0] for c in layout.required)
-        raise InputDataError(DataProblem(
-            file, f"no sheet holds the {layout.name} headers ({expected}); sheets found: "
-            f"{names}. Is this the right file or sheet?"))
-    _, sheet, header_index, found = best
+        raise InputDataError(DataProblem(file, f"workbook is empty (sheets: "
+                                         f"{_quoted(by_name) or 'none'}); expected the "
+                                         f"{layout.name} table"))
+    candidates = [c for name, visible, rows in sheets
+                  if (c := _best_row(name, visible, rows, layout, max_scan)) is not None]
+    complete = [c for c in candidates if c.required_found == len(layout.required)]
+    hidden_note = (f"hidden sheet(s) {_quoted(hidden)} not read" if hidden else "")
+    if complete:
+        visible_complete = [c for c in complete if c.visible]
+        hidden_complete = [c.sheet for c in complete if not c.visible]
+        if len(visible_complete) > 1:
+            raise InputDataError(DataProblem(
+                file, f"several sheets hold the {layout.name} headers: "
+                f"{_quoted([c.sheet for c in visible_complete])}"
+                + (f" (and hidden {_quoted(hidden_complete)})" if hidden_complete else "")
+                + "; keep the table in one sheet (delete the other copies)"))
+        if not visible_complete:
+            raise InputDataError(DataProblem(
+                file, f"the {layout.name} headers are only in hidden sheet(s) "
+                f"{_quoted(hidden_complete)}; unhide the sheet to use (hidden sheets are "
+                "never read)"))
+        chosen = visible_complete[0]
+    else:
+        ranked = sorted(candidates, key=lambda c: (c.required_found, c.visible), reverse=True)
+        chosen = ranked[0] if ranked else None
+        if chosen is None or chosen.required_found < max(2, len(layout.required) // 2):
+            expected = _quoted([user_header(layout, c) for c in layout.required])
+            raise InputDataError(DataProblem(
+                file, f"no sheet holds the {layout.name} headers ({expected}); sheets found: "
+                f"{_quoted(by_name)}" + (f" ({hidden_note})" if hidden else "")
+                + ". Is this the right file or sheet?"))
+        if not chosen.visible:
+            raise InputDataError(DataProblem(
+                file, f"the {layout.name} headers are only in hidden sheet '{chosen.sheet}'; "
+                "unhide the sheet to use (hidden sheets are never read)"))
+    sheet, header_index, found = chosen.sheet, chosen.header_index, chosen.found
+    header_row = by_name[sheet][header_index]
+    problems: list[DataProblem] = []
+    for column, indices in chosen.duplicates.items():
+        shown = " and ".join(f"'{header_row[i]}' (column {excel_column(i)})" for i in indices)
+        problems.append(DataProblem(
+            file, f"columns {shown} both mean '{user_header(layout, column)}'; keep one",
+            sheet=sheet, row=header_index + 1))
     missing = [c for c in layout.required if c not in found]
-    if missing:
-        raise InputDataError([
-            DataProblem(file, f"required column is missing (expected a header such as "
-                        f"'{layout.aliases[c][0]}')", sheet=sheet, column=c, row=header_index + 1)
-            for c in missing])
-    body = sheets[sheet][header_index + 1:]
-    records, excel_rows = [], []
-    for offset, row in enumerate(body):
-        cells = {name: (row[i] if i < len(row) else None) for name, i in found.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
-            continue
-        records.append(cells)
-        excel_rows.append(header_index + 2 + offset)
-    if not records:
+    present = _quoted([str(v) for v in header_row if v not in (None, "")])
+    for column in missing:
+        others = [a for a in layout.aliases.get(column, ())[1:4]]
+        problems.append(DataProblem(
+            file, f"required column '{user_header(layout, column)}' is missing"
+            + (f" (also accepted: {_quoted(others)})" if others else "")
+            + f"; the header row has: {present}",
+            sheet=sheet, row=header_index + 1))
+    if problems:
+        raise InputDataError(problems)
+    body = by_name[sheet][header_index + 1:]
+    columns = list(found)
+    indices = [found[c] for c in columns]
+    whole = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(dtype=object)
+    frame = pd.DataFrame({c: (whole[i] if i < whole.shape[1] else None)
+                          for c, i in zip(columns, indices, strict=True)},
+                         index=whole.index, dtype=object)
+    empty = np.ones(len(frame), dtype=bool)
+    for column in columns:
+        empty &= _by_unique(frame[column], _blank).astype(bool)
+    excel_rows = np.arange(len(frame)) + header_index + 2
+    frame, excel_rows = frame[~empty].reset_index(drop=True), excel_rows[~empty]
+    if frame.empty:
         raise InputDataError(DataProblem(file, f"sheet has the {layout.name} headers but no "
                                          "data rows", sheet=sheet))
-    frame = pd.DataFrame.from_records(records, columns=list(found))
-    return _Sheet(file, sheet, frame, np.asarray(excel_rows, dtype=int))
+    headers = {c: str(header_row[found[c]]).strip() for c in columns}
+    notes = []
+    if hidden:
+        notes.append(f"{file}: read sheet '{sheet}'; {hidden_note}"
+                     + (f" (hidden {_quoted([c.sheet for c in complete if not c.visible])} "
+                        f"also holds the {layout.name} headers)"
+                        if any(not c.visible for c in complete) else ""))
+    return _Sheet(file, sheet, frame, excel_rows.astype(int), headers, notes)
+
+
+def _cell_text(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()[:10]
+    return str(v).strip()
+
+
+def _by_unique(values: pd.Series, convert: Callable[[object], object]) -> np.ndarray:
+    """``convert`` applied to each distinct cell once (exports repeat values a lot), as an
+    object array aligned with ``values``."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    converted = np.empty(len(uniques), dtype=object)
+    converted[:] = [convert(u) for u in uniques]
+    return converted[codes]
 
 
 def _as_text(values: pd.Series) -> pd.Series:
     """Cells as stripped strings; None/blank -> empty string; 12.0 -> "12"."""
-    def one(v: object) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, (dt.datetime, dt.date)):
-            return v.isoformat()[:10]
-        return str(v).strip()
-    return values.map(one).astype(object)
+    return pd.Series(_by_unique(values, _cell_text), index=values.index, dtype=object)
 
 
 def _remap_rows(problems: list[DataProblem], rows: np.ndarray) -> list[DataProblem]:
@@ -376,26 +502,26 @@ def _parse_date(value: object) -> pd.Timestamp | None:
     return None
 
 
+def _blank(value: object) -> bool:
+    return (value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
+            or (isinstance(value, str) and not value.strip()))
+
+
 def _dates(table: _Sheet, column: str, problems: list[DataProblem], *,
            required: bool) -> pd.Series:
-    out = []
-    for i, value in enumerate(table.frame[column].tolist()):
-        if (value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
-                or (isinstance(value, str) and not value.strip())):
-            if required:
-                problems.append(DataProblem(table.file, "date is missing", sheet=table.sheet,
-                                            column=column, row=int(table.rows[i])))
-            out.append(pd.NaT)
-            continue
-        parsed = _parse_date(value)
-        if parsed is None:
-            problems.append(DataProblem(table.file, f"'{value}' is not a date (use "
-                                        "YYYY-MM-DD or DD/MM/YYYY)", sheet=table.sheet,
-                                        column=column, row=int(table.rows[i])))
-            out.append(pd.NaT)
-        else:
-            out.append(parsed)
-    return pd.Series(pd.to_datetime(pd.Series(out, dtype="object")), dtype="datetime64[ns]")
+    values = table.frame[column]
+    blank = _by_unique(values, _blank).astype(bool)
+    parsed = _by_unique(values, lambda v: None if _blank(v) else _parse_date(v))
+    for i in np.flatnonzero(blank & required):
+        problems.append(DataProblem(table.file, "date is missing", sheet=table.sheet,
+                                    column=column, row=int(table.rows[i])))
+    for i in np.flatnonzero(~blank & np.equal(parsed, None)):
+        problems.append(DataProblem(table.file, f"'{values.iloc[i]}' is not a date (use "
+                                    "YYYY-MM-DD or DD/MM/YYYY)", sheet=table.sheet,
+                                    column=column, row=int(table.rows[i])))
+    stamps = pd.to_datetime(pd.Series(np.where(np.equal(parsed, None), pd.NaT, parsed),
+                                      dtype="object"))
+    return pd.Series(stamps.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]")
 
 
 def _vocabulary(table: _Sheet, column: str, allowed: Sequence[str], aliases: dict[str, str],
@@ -403,16 +529,15 @@ def _vocabulary(table: _Sheet, column: str, allowed: Sequence[str], aliases: dic
     """Map labels onto the vocabulary (case/spacing-insensitive, aliases accepted)."""
     lookup = {normalise_label(a): a for a in allowed}
     lookup.update({normalise_label(k): v for k, v in aliases.items()})
-    out = []
-    for i, value in enumerate(_as_text(table.frame[column]).tolist()):
-        mapped = lookup.get(normalise_label(value)) if value else None
-        if mapped is None:
-            message = ("value is missing" if not value else
-                       f"unknown {what} '{value}' (use one of: {', '.join(allowed)})")
-            problems.append(DataProblem(table.file, message, sheet=table.sheet, column=column,
-                                        row=int(table.rows[i])))
-        out.append(mapped or "")
-    return pd.Series(out, dtype=object)
+    text = _as_text(table.frame[column])
+    mapped = _by_unique(text, lambda v: lookup.get(normalise_label(v)) if v else None)
+    for i in np.flatnonzero(np.equal(mapped, None)):
+        value = text.iloc[i]
+        message = ("value is missing" if not value else
+                   f"unknown {what} '{value}' (use one of: {', '.join(allowed)})")
+        problems.append(DataProblem(table.file, message, sheet=table.sheet, column=column,
+                                    row=int(table.rows[i])))
+    return pd.Series(np.where(np.equal(mapped, None), "", mapped), dtype=object)
 
 
 def _range_check(table: _Sheet, column: str, values: pd.Series, low: float, high: float,
@@ -456,13 +581,24 @@ def _resolve_area(path: str | Path, area_code: str | None) -> str:
     return code
 
 
+def _in_user_words(problems: Sequence[DataProblem], table: _Sheet) -> list[DataProblem]:
+    """Problems naming columns by the header the file uses, not internal names."""
+    return [dataclasses.replace(p, column=table.headers.get(p.column, p.column))
+            for p in dict.fromkeys(problems)]
+
+
 def _finish(problems: list[DataProblem], build: Callable[[], pd.DataFrame],
-            schema: pa.DataFrameSchema, file: str, sheet: str) -> pd.DataFrame:
+            schema: pa.DataFrameSchema, table: _Sheet) -> pd.DataFrame:
     if problems:
-        raise InputDataError(list(dict.fromkeys(problems)))
+        raise InputDataError(_in_user_words(problems, table))
     frame = build()
     from asclib.sources._common import validate_schema
-    return validate_schema(frame, schema, file=file, sheet=sheet)
+    try:
+        frame = validate_schema(frame, schema, file=table.file, sheet=table.sheet)
+    except InputDataError as exc:
+        raise InputDataError(_in_user_words(exc.problems, table)) from None
+    frame.attrs["notes"] = list(table.notes)
+    return frame
 
 
 def _normalise_period(table: _Sheet, problems: list[DataProblem]) -> pd.Series:
@@ -516,7 +652,7 @@ def load_budget_ledger(path: str | Path, area_code: str | None = None) -> pd.Dat
             "age_band": age.astype(str), "gross_gbp": gross.astype(float),
             "income_gbp": income.fillna(0.0).astype(float),
         })
-    return _finish(problems, build, LEDGER_SCHEMA, table.file, table.sheet)
+    return _finish(problems, build, LEDGER_SCHEMA, table)
 
 
 def derive_need_level(daily_rate: pd.Series, one_to_one: pd.Series) -> pd.Series:
@@ -589,7 +725,7 @@ def load_day_service_placements(path: str | Path, area_code: str | None = None) 
             "funding": funding.astype(str), "one_to_one_gbp_per_day": one_to_one.astype(float),
             "start_date": start, "end_date": end,
         })
-    return _finish(problems, build, PLACEMENTS_SCHEMA, table.file, table.sheet)
+    return _finish(problems, build, PLACEMENTS_SCHEMA, table)
 
 
 def load_care_home_outbreaks(path: str | Path, area_code: str | None = None) -> pd.DataFrame:
@@ -648,7 +784,7 @@ def load_care_home_outbreaks(path: str | Path, area_code: str | None = None) -> 
             "resident_cases": residents.fillna(0).astype("int64"),
             "staff_cases": staff.fillna(0).astype("int64"),
         })
-    return _finish(problems, build, OUTBREAKS_SCHEMA, table.file, table.sheet)
+    return _finish(problems, build, OUTBREAKS_SCHEMA, table)
 
 
 #: file name in ``council/<code>/`` -> (table name, loader)

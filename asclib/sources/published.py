@@ -1,4 +1,6 @@
-"""Loaders for the project's own tidy CSVs in ``data/raw/published/`` and ``data/raw/lookups/``.
+"""The bundled real extracts: loading the project's own tidy CSVs in ``data/raw/published/`` and
+``data/raw/lookups/``, and making them (:func:`extract`, run by ``scripts/extract_published.py``)
+from the official files, found by content with :mod:`asclib.sources.official`.
 
 Each schema lists the columns in the processed table's order (docs/ARCHITECTURE.md); the
 loader picks columns by name, so the order in the file does not matter.
@@ -18,149 +20,33 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from asclib.constants import ENGLAND_CODE
 from asclib.errors import DataProblem, InputDataError, display_path
-from asclib.sources._common import check_columns, parse_numbers, read_csv_checked, validate_schema
-
-_AREA = r"^[EWSNK]\d{8}$"
-_FY = r"^\d{4}/\d{2}$"
-
-
-def _code(nullable: bool = False) -> pa.Column:
-    return pa.Column(str, pa.Check.str_matches(_AREA), nullable=nullable)
-
-
-SEED_FIGURES = pa.DataFrameSchema(
-    {
-        "figure_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$"), unique=True),
-        "figure": pa.Column(str),
-        "value": pa.Column(float),
-        "unit": pa.Column(str),
-        "period": pa.Column(str),
-        "area_code": _code(),
-        "document": pa.Column(str),
-        "section": pa.Column(str),
-        "page": pa.Column(str),
-    },
-    ordered=True, name="seed_figures",
+from asclib.sources import la_lookup, official
+from asclib.sources._common import (
+    check_columns,
+    parse_numbers,
+    read_csv_checked,
+    sha256_file,
+    validate_schema,
 )
+from asclib.tables import SEED_FIGURES
 
-LOCAL_AUTHORITIES = pa.DataFrameSchema(
-    {
-        "area_code": pa.Column(str, pa.Check.str_matches(_AREA), unique=True),
-        "area_name": pa.Column(str),
-        "geography": pa.Column(str),
-        "region_code": pa.Column(str, nullable=True),
-        "region_name": pa.Column(str, nullable=True),
-        "asc_authority": pa.Column(bool),
-    },
-    ordered=True, name="local_authorities",
-)
 
-CARE_HOME_DEATHS = pa.DataFrameSchema(
-    {
-        "area_code": _code(),
-        "area_name": pa.Column(str),
-        "year": pa.Column(int, pa.Check.in_range(1990, 2100)),
-        "la_care_homes": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "non_la_care_homes": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "all_care_homes": pa.Column(float, pa.Check.ge(0), nullable=True),
-    },
-    ordered=True, unique=["area_code", "year"], name="care_home_deaths",
-)
+#: processed table name -> (file under data/raw/, schema): the bundled real extracts and seed
+#: figures, as the registry (:mod:`asclib.tables`) lists them.
+def _published_files() -> dict[str, tuple[str, pa.DataFrameSchema]]:
+    from asclib.tables import TABLES
 
-MONTHLY_DEATHS = pa.DataFrameSchema(
-    {
-        "area_code": _code(),
-        "area_name": pa.Column(str),
-        "year": pa.Column(int, pa.Check.in_range(1990, 2100)),
-        "month": pa.Column(int, pa.Check.in_range(1, 12)),
-        "deaths": pa.Column(float, pa.Check.ge(0), nullable=True),
-    },
-    ordered=True, unique=["area_code", "year", "month"], name="monthly_deaths",
-)
+    out = {}
+    for name, entry in TABLES.items():
+        source = entry.source("published")
+        if source is not None and source.path.startswith("published/"):
+            out[name] = (source.path, entry.schema)
+    return out
 
-ENGLAND_DEATHS_BY_PLACE = pa.DataFrameSchema(
-    {
-        "area_code": _code(),
-        "period": pa.Column(str),
-        "cause": pa.Column(str),
-        "place": pa.Column(str),
-        "deaths": pa.Column(float, pa.Check.ge(0), nullable=True),
-    },
-    ordered=True, name="england_deaths_by_place",
-)
 
-NEAREST_NEIGHBOURS = pa.DataFrameSchema(
-    {"area_code": _code(), "neighbour_code": _code()},
-    ordered=True, unique=["area_code", "neighbour_code"], name="nearest_neighbours",
-)
-
-ASC_MEASURES = pa.DataFrameSchema(
-    {
-        "period": pa.Column(str),
-        "area_code": _code(),
-        "area_name": pa.Column(str),
-        "measure_code": pa.Column(str),
-        "measure": pa.Column(str),
-        "value": pa.Column(float, nullable=True),
-        "median": pa.Column(float, nullable=True),
-        "mads_from_median": pa.Column(float, nullable=True),
-        "polarity": pa.Column(str, pa.Check.isin(["high_is_good", "low_is_good",
-                                                   "no_judgement"])),
-    },
-    ordered=True, name="asc_measures",
-)
-
-POPULATION = pa.DataFrameSchema(
-    {
-        "area_code": _code(),
-        "year": pa.Column(int, pa.Check.in_range(1990, 2100)),
-        "sex": pa.Column(str),
-        "age_band": pa.Column(str, pa.Check.str_matches(r"^(\d{1,2}-\d{1,2}|\d{2}\+)$")),
-        "population": pa.Column(float, pa.Check.ge(0)),
-    },
-    ordered=True, unique=["area_code", "year", "sex", "age_band"], name="population",
-)
-
-ASC_FINANCE = pa.DataFrameSchema(
-    {
-        "period": pa.Column(str, pa.Check.str_matches(_FY)),
-        "area_code": _code(),
-        "area_name": pa.Column(str, nullable=True),  # ASC-FR 2016-17 lacks some names
-        "gross_gbp": pa.Column(float, nullable=True),
-        "income_gbp": pa.Column(float, nullable=True),
-        "net_gbp": pa.Column(float, nullable=True),
-    },
-    ordered=True, unique=["period", "area_code"], name="asc_finance",
-)
-
-CARE_HOME_UNIT_COSTS = pa.DataFrameSchema(
-    {
-        "period": pa.Column(str, pa.Check.str_matches(_FY)),
-        "area_code": _code(),
-        "age_band": pa.Column(str),
-        "primary_support_reason": pa.Column(str),
-        "setting": pa.Column(str, pa.Check.isin(["Residential", "Nursing"])),
-        "gross_gbp": pa.Column(float, nullable=True),
-        "care_weeks": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "unit_cost_gbp_per_week": pa.Column(float, pa.Check.ge(0), nullable=True),
-    },
-    ordered=True, name="care_home_unit_costs",
-)
-
-#: processed table name -> (file under data/raw/, schema)
-PUBLISHED_FILES: dict[str, tuple[str, pa.DataFrameSchema]] = {
-    "seed_figures": ("published/seed_figures.csv", SEED_FIGURES),
-    "care_home_deaths": ("published/care_home_deaths_by_la.csv", CARE_HOME_DEATHS),
-    "monthly_deaths": ("published/monthly_deaths_by_la.csv", MONTHLY_DEATHS),
-    "england_deaths_by_place": ("published/england_deaths_by_place_2020.csv",
-                                ENGLAND_DEATHS_BY_PLACE),
-    "nearest_neighbours": ("published/nearest_neighbours.csv", NEAREST_NEIGHBOURS),
-    "asc_measures": ("published/asc_measures.csv", ASC_MEASURES),
-    "population": ("published/population_mid2020.csv", POPULATION),
-    "asc_finance": ("published/asc_finance.csv", ASC_FINANCE),
-    "care_home_unit_costs": ("published/care_home_unit_costs.csv", CARE_HOME_UNIT_COSTS),
-}
+PUBLISHED_FILES: dict[str, tuple[str, pa.DataFrameSchema]] = _published_files()
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -209,8 +95,8 @@ def load_tidy_csv(path: str | Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
                                                 row=int(i) + 2)
                                     for i in np.flatnonzero(numbers.isna().to_numpy()))
                     numbers = numbers.fillna(0)
-                out[name] = (numbers.astype("Int64") if column.nullable
-                             else numbers.fillna(0).astype("int64"))
+                out[name] = (numbers.round().astype("Int64") if str(column.dtype) == "Int64"
+                             else numbers.fillna(0).round().astype("int64"))
             else:
                 out[name] = numbers
         elif kind == "bool":
@@ -221,7 +107,7 @@ def load_tidy_csv(path: str | Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
                             for i in np.flatnonzero(bad.to_numpy()))
             out[name] = lowered.isin(_TRUE).astype(bool)
         else:
-            values = text.where(text != "", None)
+            values = text.astype(object).where(text.notna() & (text != ""), None)
             if not column.nullable and values.isna().any():
                 problems.extend(DataProblem(file, "value is missing", column=name,
                                             row=int(i) + 2)
@@ -249,7 +135,218 @@ def load_seed_figures(path: str | Path) -> pd.DataFrame:
 def load_local_authorities_csv(path: str | Path) -> pd.DataFrame:
     """``lookups/local_authorities.csv`` read by the tidy pattern (the official loader is
     :func:`asclib.sources.la_lookup.load_lookup`)."""
-    frame = load_tidy_csv(path, LOCAL_AUTHORITIES)
+    from asclib.sources.la_lookup import SCHEMA
+
+    frame = load_tidy_csv(path, SCHEMA)
     if frame.empty:
         raise InputDataError(DataProblem(display_path(path), "lookup has no rows"))
     return frame
+
+
+def _table_loader(name: str):
+    def load(path: str | Path) -> pd.DataFrame:
+        from asclib.tables import TABLES
+
+        return load_tidy_csv(path, TABLES[name].schema)
+    load.__name__ = f"load_{name}_csv"
+    load.__doc__ = f"The bundled ``{name}`` extract, typed by the registry's schema."
+    return load
+
+
+load_monthly_deaths_csv = _table_loader("monthly_deaths")
+load_england_deaths_by_place_csv = _table_loader("england_deaths_by_place")
+load_care_home_deaths_csv = _table_loader("care_home_deaths")
+load_population_csv = _table_loader("population")
+load_nearest_neighbours_csv = _table_loader("nearest_neighbours")
+load_asc_measures_csv = _table_loader("asc_measures")
+load_asc_finance_csv = _table_loader("asc_finance")
+load_care_home_unit_costs_csv = _table_loader("care_home_unit_costs")
+
+#: old names of the schemas, now defined once in the registry (asclib.tables)
+_OLD_SCHEMA_NAMES = {
+    "SEED_FIGURES": "seed_figures", "LOCAL_AUTHORITIES": "local_authorities",
+    "CARE_HOME_DEATHS": "care_home_deaths", "MONTHLY_DEATHS": "monthly_deaths",
+    "ENGLAND_DEATHS_BY_PLACE": "england_deaths_by_place",
+    "NEAREST_NEIGHBOURS": "nearest_neighbours", "ASC_MEASURES": "asc_measures",
+    "POPULATION": "population", "ASC_FINANCE": "asc_finance",
+    "CARE_HOME_UNIT_COSTS": "care_home_unit_costs",
+}
+
+
+def __getattr__(name: str) -> pa.DataFrameSchema:
+    if name in _OLD_SCHEMA_NAMES:
+        from asclib.tables import TABLES
+
+        return TABLES[_OLD_SCHEMA_NAMES[name]].schema
+    raise AttributeError(name)
+
+
+# --------------------------------------------------------------------------- making the extracts
+# (``scripts/extract_published.py`` is the command; the demo generator is asclib/demo.py)
+
+FLOAT_FORMAT = "%.12g"
+SCRIPT = "scripts/extract_published.py"
+LICENCE = "Open Government Licence v3.0"
+
+#: what each extract is made from: the official kind recognised by content
+#: (asclib.sources.official), never a file name
+NEEDED = {
+    "mye": "ons_mid_year_estimates",
+    "care_home_deaths": "ons_care_home_deaths",
+    "monthly": "ons_monthly_deaths",
+    "weekly": "ons_weekly_deaths_workbook",
+    "asc_data": "oflog_asc_measures",
+    "nn": "oflog_nearest_neighbours",
+    "totals_1617": "ascfr_totals_keyed",
+    "activity_1617": "ascfr_activity_keyed",
+    "activity_1516": "ascfr_activity_labelled",
+    "unit_cost_1415": "ascfr_unit_costs_wide",
+}
+
+
+def locate(shared: Path) -> dict[str, Path]:
+    """The one file of each needed kind under ``shared`` (any name, any sub-folder), found by
+    content; InputDataError when a kind is missing or found twice."""
+    found = official.scan(shared).by_kind()
+    problems = []
+    src: dict[str, Path] = {}
+    for key, kind in NEEDED.items():
+        paths = found.get(kind, [])
+        if len(paths) != 1:
+            label = official.KINDS_BY_NAME[kind].label
+            problems.append(DataProblem(
+                str(shared), f"expected one {label} file, found {len(paths)}"
+                + (": " + ", ".join(p.relative_to(shared).as_posix() for p in paths)
+                   if paths else "")))
+        else:
+            src[key] = paths[0]
+    if problems:
+        raise InputDataError(problems)
+    return src
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> int:
+    """Write deterministically (LF line ends, fixed float format); return the row count."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    path.write_bytes(text.encode("utf-8"))
+    return len(frame)
+
+
+def extract(shared: Path, raw_dir: Path) -> dict[str, int]:
+    """Read the shared files (recognised by content), write the extracts, return
+    {relative path: rows}."""
+    src = locate(shared)
+    published = raw_dir / "published"
+    counts: dict[str, int] = {}
+
+    lookup = la_lookup.build_lookup(src["mye"])
+    counts["lookups/local_authorities.csv"] = write_csv(
+        lookup, raw_dir / "lookups" / "local_authorities.csv")
+    english = set(lookup["area_code"])
+    context = official.Context({kind: [src[key]] for key, kind in NEEDED.items()},
+                               lambda: lookup)
+
+    def read(key: str, table: str) -> pd.DataFrame:
+        return official.KINDS_BY_NAME[NEEDED[key]].read(src[key], context)[table]
+
+    care = read("care_home_deaths", "care_home_deaths")
+    care = care[care["area_code"].str.startswith("E")]
+    care = care.sort_values(["year", "area_code"], kind="stable")
+    counts["published/care_home_deaths_by_la.csv"] = write_csv(
+        care[["year", "area_code", "area_name", "la_care_homes", "non_la_care_homes",
+              "all_care_homes"]], published / "care_home_deaths_by_la.csv")
+
+    monthly = read("monthly", "monthly_deaths")
+    monthly = monthly.sort_values(["year", "month", "area_code"], kind="stable")
+    counts["published/monthly_deaths_by_la.csv"] = write_csv(
+        monthly[["year", "month", "area_code", "area_name", "deaths"]],
+        published / "monthly_deaths_by_la.csv")
+
+    by_place = read("weekly", "england_deaths_by_place")
+    by_place = by_place[by_place["area_code"] == ENGLAND_CODE]
+    counts["published/england_deaths_by_place_2020.csv"] = write_csv(
+        by_place, published / "england_deaths_by_place_2020.csv")
+
+    counts["published/nearest_neighbours.csv"] = write_csv(
+        read("nn", "nearest_neighbours"), published / "nearest_neighbours.csv")
+
+    measures = read("asc_data", "asc_measures")
+    measures = measures.sort_values(["measure_code", "period", "area_code"], kind="stable")
+    counts["published/asc_measures.csv"] = write_csv(measures, published / "asc_measures.csv")
+
+    population = read("mye", "population")
+    population = population[population["area_code"].isin(english)]
+    counts["published/population_mid2020.csv"] = write_csv(
+        population, published / "population_mid2020.csv")
+
+    counts["published/asc_finance.csv"] = write_csv(read("totals_1617", "asc_finance"),
+                                                    published / "asc_finance.csv")
+    counts["published/care_home_unit_costs.csv"] = write_csv(
+        read("unit_cost_1415", "care_home_unit_costs"),
+        published / "care_home_unit_costs.csv")
+
+    (published / "SOURCES.md").write_bytes(sources_markdown(src, shared, counts).encode("utf-8"))
+    return counts
+
+
+def sources_markdown(src: dict[str, Path], shared: Path, counts: dict[str, int]) -> str:
+    """The SOURCES.md text: publisher, publication, original file (with SHA-256), licence."""
+    def original(*keys: str) -> str:
+        return "; ".join(f"`{src[k].relative_to(shared).as_posix()}` (sha256 "
+                         f"`{sha256_file(src[k])[:16]}…`)" for k in keys)
+
+    entries = [
+        ("lookups/local_authorities.csv", "Office for National Statistics",
+         "Estimates of the population for the UK, England and Wales, Scotland and Northern "
+         "Ireland, mid-2020 (2021 geography), sheet MYE2 - Persons: codes, names, geography; "
+         "region = the Region row above each authority", ("mye",)),
+        ("published/care_home_deaths_by_la.csv", "Office for National Statistics",
+         "User-requested data: Deaths in Local Authority and Non-Local Authority care homes, by "
+         "Local Authority, 2010 to 2023, England and Wales (English LAs kept)",
+         ("care_home_deaths",)),
+        ("published/monthly_deaths_by_la.csv", "Office for National Statistics",
+         "Monthly figures on deaths registered by area of usual residence, 2015-2021 "
+         "(excerpt: Liverpool City Region, Merseyside, North West, England)", ("monthly",)),
+        ("published/england_deaths_by_place_2020.csv", "Office for National Statistics",
+         "Deaths registered weekly in England and Wales, provisional: week ending 25 September "
+         "2020 (week 39), sheet 'Covid-19 - Place of occurrence', England, deaths registered "
+         "28 December 2019 to 25 September 2020", ("weekly",)),
+        ("published/nearest_neighbours.csv", "Office for Local Government (DLUHC)",
+         "Local Authority Data Explorer, adult social care: nearest-neighbour groups (NN.json; "
+         "the area itself and repeated pairs removed)", ("nn",)),
+        ("published/asc_measures.csv", "Office for Local Government (DLUHC), from NHS England "
+         "ASCOF / SALT and Skills for Care",
+         "Local Authority Data Explorer, adult social care measures ASC1-ASC7, 2015-16 to "
+         "2022-23, with Oflog's median and MADs from median; polarity assigned by asclib "
+         "(asclib/sources/oflog.py)", ("asc_data",)),
+        ("published/population_mid2020.csv", "Office for National Statistics",
+         "Mid-2020 population estimates, sheets MYE2 - Persons / Males / Females, single years "
+         "summed to five-year bands (English LAs, regions, England)", ("mye",)),
+        ("published/asc_finance.csv", "NHS Digital",
+         "Adult Social Care Activity and Finance Report, England 2016-17, CSV ASCFR Totals: "
+         "each council's gross (TOTALEXPENDITURE), income and net total expenditure summed over "
+         "the Mandatory rows; keys decoded with the 2015-16 labelled activity file's UUIDs",
+         ("totals_1617", "activity_1617", "activity_1516")),
+        ("published/care_home_unit_costs.csv", "NHS Digital (HSCIC)",
+         "Personal Social Services: Expenditure and Unit Costs, England 2014-15, council-level "
+         "unit costs: long-term residential and nursing care, all provision, by age band and "
+         "primary support reason (CASSR codes mapped to ONS codes via the 2016-17 files)",
+         ("unit_cost_1415", "totals_1617")),
+    ]
+    lines = [
+        "# Real published figures bundled with the suite",
+        "",
+        f"Written by `{SCRIPT}` from the official files in `../shared/data` (see each folder's "
+        "SOURCE.md there for where the copy came from). Only the figures the analyses need are "
+        "kept; re-running the script gives identical files. All files: licence "
+        f"{LICENCE} (Crown copyright / NHS Digital).",
+        "",
+        "| file | rows | publisher | publication | original file | licence | extracted by |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, publisher, publication, keys in entries:
+        lines.append(f"| `{name}` | {counts[name]} | {publisher} | {publication} | "
+                     f"{original(*keys)} | {LICENCE} | `{SCRIPT}` |")
+    lines.append("")
+    return "\n".join(lines)

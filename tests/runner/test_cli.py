@@ -34,7 +34,12 @@ def fake_prepare(monkeypatch) -> types.ModuleType:
         module.calls.append(("is_up_to_date", Path(raw_dir), Path(processed_dir)))
         return False
 
+    def check(raw_dir, areas=None):  # what `asc validate` calls (problems + files not used)
+        return types.SimpleNamespace(problems=validate(raw_dir, areas), not_used=[],
+                                     blocking_not_used=[], warnings=[], notes=[])
+
     module.validate, module.prepare, module.is_up_to_date = validate, prepare, is_up_to_date
+    module.check = check
     monkeypatch.setitem(sys.modules, "asclib.prepare", module)
     return module
 

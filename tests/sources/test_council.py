@@ -119,17 +119,17 @@ def test_missing_or_renamed_column_is_named(tmp_path):
     header = [h if h != "Income £" else "Takings" for h in LEDGER_HEADER]
     path = workbook(tmp_path, "budget_ledger.xlsx", header, LEDGER_ROWS)
     (problem,) = problems_of(lambda: load_budget_ledger(path))
-    assert problem.column == "income_gbp"
-    assert problem.sheet == "Data"
+    assert problem.sheet == "Data" and problem.row == 3
     assert "budget_ledger.xlsx" in problem.file
-    assert "missing" in problem.message and "Income" in problem.message
+    assert "required column 'Income' is missing" in problem.message
+    assert "income_gbp" not in str(problem)
 
 
 def test_text_in_number_column_names_row(tmp_path):
     rows = [LEDGER_ROWS[0], ["2020/21", "AS9", "Home care", "Physical support", "65+", "n/k", 0]]
     path = workbook(tmp_path, "budget_ledger.xlsx", LEDGER_HEADER, rows)
     (problem,) = problems_of(lambda: load_budget_ledger(path))
-    assert (problem.column, problem.row) == ("gross_gbp", 5)  # 2 title rows + header + 2nd row
+    assert (problem.column, problem.row) == ("Gross £", 5)  # 2 title rows + header + 2nd row
     assert "'n/k' is not a number" in problem.message
     assert problem.file.endswith("budget_ledger.xlsx")
 
@@ -138,12 +138,12 @@ def test_negative_money_and_counts(tmp_path):
     rows = [["2020/21", "AS1", "Home care", "Physical support", "65+", -5, 0]]
     path = workbook(tmp_path, "budget_ledger.xlsx", LEDGER_HEADER, rows)
     (problem,) = problems_of(lambda: load_budget_ledger(path))
-    assert (problem.column, problem.row) == ("gross_gbp", 4)
+    assert (problem.column, problem.row) == ("Gross £", 4)
     assert "negative" in problem.message
     bad = [OUTBREAK_ROWS[0][:4] + [-1, 2]]
     path = workbook(tmp_path, "care_home_outbreaks.xlsx", OUTBREAK_HEADER, bad)
     (problem,) = problems_of(lambda: load_care_home_outbreaks(path))
-    assert (problem.column, problem.row) == ("resident_cases", 4)
+    assert (problem.column, problem.row) == ("Resident cases", 4)
     assert "negative count" in problem.message
 
 
@@ -151,7 +151,7 @@ def test_daily_rate_outside_sane_range(tmp_path):
     rows = [PLACEMENT_ROWS[0][:5] + [900] + PLACEMENT_ROWS[0][6:], PLACEMENT_ROWS[1]]
     path = workbook(tmp_path, "day_service_placements.xlsx", PLACEMENT_HEADER, rows)
     (problem,) = problems_of(lambda: load_day_service_placements(path))
-    assert (problem.column, problem.row) == ("daily_rate_gbp", 4)
+    assert (problem.column, problem.row) == ("Daily rate £", 4)
     assert "900" in problem.message and "10 to 500" in problem.message
 
 
@@ -159,7 +159,7 @@ def test_days_per_week_outside_range(tmp_path):
     rows = [PLACEMENT_ROWS[0], PLACEMENT_ROWS[1][:6] + [9] + PLACEMENT_ROWS[1][7:]]
     path = workbook(tmp_path, "day_service_placements.xlsx", PLACEMENT_HEADER, rows)
     (problem,) = problems_of(lambda: load_day_service_placements(path))
-    assert (problem.column, problem.row) == ("days_per_week", 5)
+    assert (problem.column, problem.row) == ("Days per week", 5)
     assert "0.5 to 7" in problem.message
 
 
@@ -167,7 +167,7 @@ def test_duplicate_client_ids(tmp_path):
     rows = [PLACEMENT_ROWS[0], ["C1"] + PLACEMENT_ROWS[1][1:]]
     path = workbook(tmp_path, "day_service_placements.xlsx", PLACEMENT_HEADER, rows)
     (problem,) = problems_of(lambda: load_day_service_placements(path))
-    assert (problem.column, problem.row) == ("client_id", 5)
+    assert (problem.column, problem.row) == ("Client ID", 5)
     assert "duplicate client id 'C1' (first seen in row 4)" in problem.message
 
 
@@ -177,7 +177,7 @@ def test_duplicate_home_ids(tmp_path):
     path = workbook(tmp_path, "care_home_outbreaks.xlsx", OUTBREAK_HEADER,
                     [*OUTBREAK_ROWS, overlapping, renamed])
     found = problems_of(lambda: load_care_home_outbreaks(path))
-    assert [(p.column, p.row) for p in found] == [("home_id", 7), ("home_id", 8)]
+    assert [(p.column, p.row) for p in found] == [("Home ID", 7), ("Home ID", 8)]
     assert "duplicate home id 'H1'" in found[0].message and "overlaps" in found[0].message
     assert "duplicate home id 'H2'" in found[1].message and "Elm Lodge" in found[1].message
 
@@ -186,7 +186,7 @@ def test_date_closed_before_declared(tmp_path):
     rows = [["H1", "Oak House", dt.date(2020, 4, 1), dt.date(2020, 3, 1), 3, 2]]
     path = workbook(tmp_path, "care_home_outbreaks.xlsx", OUTBREAK_HEADER, rows)
     (problem,) = problems_of(lambda: load_care_home_outbreaks(path))
-    assert (problem.column, problem.row) == ("date_closed", 4)
+    assert (problem.column, problem.row) == ("Date closed", 4)
     assert "before date declared" in problem.message
 
 
@@ -194,7 +194,7 @@ def test_end_before_start(tmp_path):
     rows = [PLACEMENT_ROWS[0][:10] + [dt.date(2018, 1, 1)]]
     path = workbook(tmp_path, "day_service_placements.xlsx", PLACEMENT_HEADER, rows)
     (problem,) = problems_of(lambda: load_day_service_placements(path))
-    assert (problem.column, problem.row) == ("end_date", 4)
+    assert (problem.column, problem.row) == ("End date", 4)
     assert "before start date" in problem.message
 
 
@@ -202,7 +202,7 @@ def test_text_in_date_column(tmp_path):
     rows = [PLACEMENT_ROWS[0][:9] + ["soon", None]]
     path = workbook(tmp_path, "day_service_placements.xlsx", PLACEMENT_HEADER, rows)
     (problem,) = problems_of(lambda: load_day_service_placements(path))
-    assert (problem.column, problem.row) == ("start_date", 4)
+    assert (problem.column, problem.row) == ("Start date", 4)
     assert "'soon' is not a date" in problem.message
 
 
@@ -210,7 +210,7 @@ def test_unknown_primary_support_reason(tmp_path):
     rows = [["2020/21", "AS1", "Home care", "Frailty", "65+", 10, 0]]
     path = workbook(tmp_path, "budget_ledger.xlsx", LEDGER_HEADER, rows)
     (problem,) = problems_of(lambda: load_budget_ledger(path))
-    assert (problem.column, problem.row) == ("primary_support_reason", 4)
+    assert (problem.column, problem.row) == ("Primary support reason", 4)
     assert "unknown primary support reason 'Frailty'" in problem.message
     assert "Learning disability support" in problem.message
 
@@ -219,7 +219,7 @@ def test_unknown_service_type(tmp_path):
     rows = [["2020/21", "AS1", "Meals on wheels", "Physical support", "65+", 10, 0]]
     path = workbook(tmp_path, "budget_ledger.xlsx", LEDGER_HEADER, rows)
     (problem,) = problems_of(lambda: load_budget_ledger(path))
-    assert (problem.column, problem.row) == ("service_type", 4)
+    assert (problem.column, problem.row) == ("Service type", 4)
     assert "unknown service type 'Meals on wheels'" in problem.message
 
 
@@ -227,11 +227,11 @@ def test_bad_funding_and_period(tmp_path):
     rows = [PLACEMENT_ROWS[0][:7] + ["Grant"] + PLACEMENT_ROWS[0][8:]]
     path = workbook(tmp_path, "day_service_placements.xlsx", PLACEMENT_HEADER, rows)
     (problem,) = problems_of(lambda: load_day_service_placements(path))
-    assert (problem.column, problem.row) == ("funding", 4)
+    assert (problem.column, problem.row) == ("Funding", 4)
     rows = [["2020/22"] + LEDGER_ROWS[0][1:]]
     path = workbook(tmp_path, "budget_ledger.xlsx", LEDGER_HEADER, rows)
     (problem,) = problems_of(lambda: load_budget_ledger(path))
-    assert (problem.column, problem.row) == ("period", 4)
+    assert (problem.column, problem.row) == ("Financial year", 4)
     assert "not a financial year" in problem.message
 
 
@@ -241,7 +241,7 @@ def test_every_problem_reported_at_once(tmp_path):
     path = workbook(tmp_path, "budget_ledger.xlsx", LEDGER_HEADER, rows)
     found = problems_of(lambda: load_budget_ledger(path))
     assert {(p.column, p.row) for p in found} == {
-        ("primary_support_reason", 4), ("gross_gbp", 4), ("income_gbp", 4), ("service_type", 5)}
+        ("Primary support reason", 4), ("Gross £", 4), ("Income £", 4), ("Service type", 5)}
 
 
 def test_empty_sheet(tmp_path):

@@ -82,3 +82,26 @@ def test_population_extract_sefton(extracted):
     sefton = frame[(frame["area_code"] == "E08000014") & (frame["sex"] == "persons")]
     assert sefton["population"].sum() == 275_899
     assert Path(out / "published" / "care_home_deaths_by_la.csv").stat().st_size < 200_000
+
+
+def test_files_are_found_by_content_not_by_name(extracted, tmp_path):
+    """Copies of the needed official files under random names and folders give the same
+    extracts: the script holds no file names."""
+    import shutil
+    import uuid
+
+    from asclib.sources.published import locate
+
+    shared = shared_data_dir()
+    renamed = tmp_path / "shared"
+    for path in locate(shared).values():
+        target = renamed / uuid.uuid4().hex[:8] / f"{uuid.uuid4().hex}{path.suffix}"
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(path, target)
+    (renamed / "notes.md").write_text("not data", encoding="utf-8")
+    counts = _module().extract(renamed, tmp_path / "raw")
+    out, expected = extracted
+    assert counts == expected
+    for name in counts:
+        if name.endswith(".csv"):
+            assert (tmp_path / "raw" / name).read_bytes() == (out / name).read_bytes(), name

@@ -7,15 +7,15 @@ import pytest
 
 from asclib.errors import InputDataError
 from asclib.paths import RAW_DATA_DIR
+from asclib.sources.oflog import NN_SCHEMA as NEAREST_NEIGHBOURS
 from asclib.sources.published import (
-    NEAREST_NEIGHBOURS,
     PUBLISHED_FILES,
-    SEED_FIGURES,
     load_local_authorities_csv,
     load_published,
     load_seed_figures,
     load_tidy_csv,
 )
+from asclib.tables import SEED_FIGURES
 
 SEED = RAW_DATA_DIR / "published" / "seed_figures.csv"
 
