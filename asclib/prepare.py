@@ -204,15 +204,18 @@ def plan_sources(raw_dir: str | Path, areas: Sequence[str] | None = None) -> Pla
         for source in entry.sources:
             if source.path is None:
                 continue
-            path = raw / source.path
-            if path.exists():
-                plan.files.append(RawFile(path, source.tier, source.tier, (entry.name,),
-                                          _single(entry, source.load(), path),
-                                          illustrative=source.illustrative,
-                                          edition=source.edition))
-                fed.add(entry.name)
+            # a per-council path ({area}) of a national table: one file per council folder
+            candidates = ([raw / source.path.format(area=code) for code in codes]
+                          if "{area}" in source.path else [raw / source.path])
+            for path in candidates:
+                if path.exists():
+                    plan.files.append(RawFile(path, source.tier, source.tier, (entry.name,),
+                                              _single(entry, source.load(), path),
+                                              illustrative=source.illustrative,
+                                              edition=source.edition))
+                    fed.add(entry.name)
         if entry.name not in fed:
-            first = next(s for s in entry.sources if s.path is not None)
+            first = next(s for s in entry.sources if s.path is not None and "{area}" not in s.path)
             hint = {"published": "bundled with the project (scripts/extract_published.py)",
                     "demo": "run `asc demo-data`, or put the official file in "
                             "data/raw/official/ (see README, Updating the data)"}[first.tier]

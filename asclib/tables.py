@@ -173,7 +173,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
           ("area_code", "year", "week", "cause", "place", "basis"),
           ("area_code", "basis", "year", "week"),
           (_official(),
-           _demo("demo/ons/weekly_deaths_la.csv", "asclib.prepare:load_demo_weekly_csv")),
+           _demo("demo/ons/weekly_deaths_la.csv", "asclib.prepare:load_demo_weekly_csv"),
+           # councils generated on request (`asc demo-data --area ...`) carry their own file
+           _demo("demo/council/{area}/weekly_deaths_la.csv",
+                 "asclib.prepare:load_demo_weekly_csv")),
           "ONS weekly deaths: national and regional rows of the weekly workbook, council rows "
           "of the local-authority dataset"),
     Table("monthly_deaths", "asclib.sources.ons_monthly_deaths:SCHEMA",
