@@ -285,6 +285,39 @@ def covid_deaths_by_place(weekly_deaths: pd.DataFrame, area_code: str, benchmark
     return table[BY_PLACE_COLUMNS]
 
 
+def with_county_totals(care_home_deaths: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """``care_home_deaths`` with a row per county council and year added up from its
+    districts, for counties the table has no rows of their own.
+
+    ONS publishes care-home deaths for lower-tier districts; adult social care in two-tier
+    areas belongs to the county council, whose deaths are the sum of its districts'
+    (``lookup.county_code`` names each district's county). Counts are summed per year and
+    column; a county appears only for years where every one of its districts has a row, so a
+    partial sum is never shown as the county's figure.
+    """
+    require_columns(lookup, "local_authorities", ["area_code", "area_name", "county_code"])
+    value_columns = [c for c in ("la_care_homes", "non_la_care_homes", "all_care_homes")
+                     if c in care_home_deaths.columns]
+    districts = lookup.dropna(subset=["county_code"])[["area_code", "county_code"]]
+    held = set(care_home_deaths["area_code"].astype(str))
+    districts = districts[~districts["county_code"].isin(held)]
+    if districts.empty:
+        return care_home_deaths
+    rows = care_home_deaths.merge(districts, on="area_code")
+    counts = rows.groupby(["county_code", "year"]).agg(
+        districts=("area_code", "nunique"), **{c: (c, "sum") for c in value_columns})
+    expected = districts.groupby("county_code")["area_code"].nunique()
+    counts = counts[counts["districts"].to_numpy()
+                    == expected.reindex(counts.index.get_level_values(0)).to_numpy()]
+    names = lookup.set_index("area_code")["area_name"]
+    added = counts.drop(columns="districts").reset_index().rename(
+        columns={"county_code": "area_code"})
+    added.insert(1, "area_name", added["area_code"].map(names))
+    added = added.astype({c: care_home_deaths[c].dtype for c in added.columns
+                          if c in care_home_deaths.columns})
+    return pd.concat([care_home_deaths, added[care_home_deaths.columns]], ignore_index=True)
+
+
 CARE_HOME_COLUMNS = ["area_code", "area_name", "year", "deaths", "baseline_mean", "excess",
                      "excess_pct", "rank"]
 

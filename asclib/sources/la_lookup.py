@@ -6,7 +6,9 @@ authorities in it, so each authority's region is the Region row above it. Englan
 (E codes): the England row, the nine regions, counties, metropolitan counties, and all
 districts and unitary authorities. ``asc_authority`` is True for the councils with adult
 social care responsibility: metropolitan districts, unitary authorities (incl. the Isles of
-Scilly), London boroughs (incl. the City of London) and counties.
+Scilly), London boroughs (incl. the City of London) and counties. ``county_code`` is the county
+a non-metropolitan district lies in (the County row above it), so figures ONS publishes only
+for districts can be added up to the county council that holds ASC responsibility.
 
 :func:`load_lookup` reads the bundled CSV (``data/raw/lookups/local_authorities.csv``).
 """
@@ -24,7 +26,7 @@ from asclib.sources._common import check_columns, find_header_row, read_csv_chec
 from asclib.sources._tidy import raise_if, read_sheet_rows
 
 COLUMNS = ["area_code", "area_name", "geography", "region_code", "region_name",
-           "asc_authority"]
+           "asc_authority", "county_code"]
 
 GEOGRAPHIES: tuple[str, ...] = ("Country", "Region", "County", "Metropolitan County",
                                 "Metropolitan District", "Unitary Authority", "London Borough",
@@ -41,6 +43,7 @@ SCHEMA = pa.DataFrameSchema(
         "region_code": pa.Column(str, pa.Check.str_matches(r"^E12\d{6}$"), nullable=True),
         "region_name": pa.Column(str, nullable=True),
         "asc_authority": pa.Column(bool),
+        "county_code": pa.Column(str, pa.Check.str_matches(r"^E10\d{6}$"), nullable=True),
     },
     checks=[pa.Check(lambda d: d["region_code"].notna() | d["geography"].isin(
         ["Country", "Region"]), error="an authority has no region")],
@@ -71,7 +74,7 @@ def build_lookup(mye_path: str | Path, sheet: str = "MYE2 - Persons") -> pd.Data
                                    header.index("Geography"))
     records = []
     problems: list[DataProblem] = []
-    region_code = region_name = None
+    region_code = region_name = county_code = None
     for index, row in enumerate(rows[header_index + 1:], start=header_index + 2):
         if not row or not isinstance(row[code_col], str):
             continue
@@ -90,21 +93,28 @@ def build_lookup(mye_path: str | Path, sheet: str = "MYE2 - Persons") -> pd.Data
             continue
         if geography == "Region":
             region_code, region_name = code, _title(name)
+        # a County row is followed by its districts; any other authority ends the county
+        if geography == "County":
+            county_code = code
+        elif geography != "Non-metropolitan District":
+            county_code = None
         if geography in ("Country", "Region"):
-            records.append((code, _title(name), geography, None, None, False))
+            records.append((code, _title(name), geography, None, None, False, None))
             continue
         if region_code is None:
             problems.append(DataProblem(file, f"{code} {name} comes before any Region row",
                                         sheet=sheet, column="Code", row=index))
             continue
         records.append((code, name, geography, region_code, region_name,
-                        geography in ASC_GEOGRAPHIES))
+                        geography in ASC_GEOGRAPHIES,
+                        county_code if geography == "Non-metropolitan District" else None))
     raise_if(problems)
     if not records:
         raise_if([DataProblem(file, "no English areas found", sheet=sheet)])
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
     frame = frame.astype({"area_code": str, "area_name": str, "geography": str,
-                          "region_code": str, "region_name": str, "asc_authority": bool})
+                          "region_code": str, "region_name": str, "asc_authority": bool,
+                          "county_code": str})
     frame = frame.sort_values("area_code", kind="stable").reset_index(drop=True)
     return validate_schema(frame, SCHEMA, file=file, sheet=sheet)
 

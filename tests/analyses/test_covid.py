@@ -421,3 +421,24 @@ def test_key_messages_say_real_or_illustrative():
         "On 31 January 2021, 43 care homes had an open outbreak, 6 of them with a single case "
         "(illustrative data).",
     ]
+
+
+@pytest.mark.parametrize("county, districts, deaths_2020", [("E10000016", 12, 4224)])
+def test_county_care_home_deaths_are_the_sum_of_their_districts(county, districts, deaths_2020):
+    """Kent's 2020 care-home deaths: the real ONS figures of its 12 districts added up (4,224),
+    a county row for every year all districts hold, and nothing changed for other areas."""
+    from asclib.paths import RAW_DATA_DIR
+    from asclib.sources.la_lookup import load_lookup
+    from asclib.sources.published import load_care_home_deaths_csv
+
+    deaths = load_care_home_deaths_csv(RAW_DATA_DIR / "published" / "care_home_deaths_by_la.csv")
+    lookup = load_lookup(RAW_DATA_DIR / "lookups" / "local_authorities.csv")
+    assert (lookup["county_code"] == county).sum() == districts
+    out = covid.with_county_totals(deaths, lookup)
+    kent = out[out["area_code"] == county].set_index("year")
+    assert kent.loc[2020, "all_care_homes"] == deaths_2020
+    assert kent.loc[2020, "area_name"] == "Kent"
+    assert len(kent) == deaths["year"].nunique()
+    assert out.iloc[: len(deaths)].equals(deaths)
+    again = covid.with_county_totals(out, lookup)  # counties already held: nothing added
+    assert len(again) == len(out)
