@@ -92,7 +92,7 @@ def test_ledger_sections_only_where_a_ledger_exists(data):
     assert availability.council_rows(data, "budget_ledger", LIVERPOOL) is None
     assert availability.council_rows(data, "care_home_outbreaks", LIVERPOOL) is None
     ledger = availability.council_rows(data, "budget_ledger", SEFTON)
-    assert budget.periods(ledger) == ["2019/20", "2020/21"]
+    assert budget.periods(ledger) == ["2016/17", "2019/20", "2020/21"]  # 2016/17: the ASC-FR year
     assert availability.area_is_illustrative(data, "budget_ledger", SEFTON) is True
     assert availability.area_is_illustrative(data, "asc_finance", SEFTON) is False
     assert budget_text.no_ledger("Liverpool", LIVERPOOL, "2020/21") == (
