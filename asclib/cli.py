@@ -6,6 +6,7 @@ Exit codes: 0 all good; 1 a notebook (or a download) failed; 2 bad usage or bad 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import difflib
 import math
@@ -480,6 +481,10 @@ def _cmd_run(args: argparse.Namespace, runs) -> int:
                         return EXIT_BAD_INPUT
         elif not processed.is_dir():
             raise UsageError(f"processed data folder not found: {processed} (run `asc prepare`)")
+        else:  # not preparing: clean a killed preparation's leftovers if no run prepares now
+            with contextlib.suppress(lock.LockedByAnotherRun), \
+                    lock.hold(processed, beside=True):
+                _clean_preparation_leftovers(processed)
         check_areas(areas, processed / "local_authorities.csv")
         check_comparators(args.comparators, processed / "local_authorities.csv")
 
