@@ -369,6 +369,14 @@ def check_out_dir(out_dir: Path, inputs: Sequence[Path], processed: Path | None 
             raise UsageError(f"--out {out_dir}: refusing: it holds the input folder {folder}")
 
 
+def _area_names(lookup_file: Path) -> dict[str, str]:
+    """Council names by code from a lookup (``{}`` when it cannot be read)."""
+    try:
+        return {code: row.get("area_name") or "" for code, row in _read_lookup(lookup_file).items()}
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
 def _pdf_available() -> str | None:
     """None when WeasyPrint can render PDF, otherwise the one-line reason."""
     try:
@@ -501,15 +509,18 @@ def _cmd_run(args: argparse.Namespace, runs) -> int:
             force=args.force,
             executor=args.executor,
             scheduler=args.scheduler,
+            area_names=_area_names(processed / "local_authorities.csv"),
         )
+    names = _area_names(processed / "local_authorities.csv")
     for result in summary.results:
+        where = f"{result.area_code} {names.get(result.area_code, '')}".strip()
         if result.status == "failed":
-            print(f"asc run: FAILED {result.notebook} for {result.area_code}: "
+            print(f"asc run: FAILED {result.notebook} for {where}: "
                   f"{(result.reason or '').splitlines()[0] if result.reason else ''}"
                   f" (see {out_dir / result.area_code / 'failed' / (result.notebook + '.ipynb')})",
                   file=sys.stderr)
         elif result.period_not_in_data:
-            print(f"asc run: {result.notebook} for {result.area_code}: {result.reason}",
+            print(f"asc run: {result.notebook} for {where}: {result.reason}",
                   file=sys.stderr)
     print(f"Reports in {out_dir.resolve()} ({summary.counts_line()}); index: "
           f"{out_dir.resolve() / 'index.html'}")

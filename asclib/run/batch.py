@@ -187,6 +187,7 @@ def run(
     executor: str = "local",
     scheduler: str | None = None,
     progress: bool | TextIO | None = None,
+    area_names: Mapping[str, str] | None = None,
 ) -> RunSummary:
     """Run every notebook for every area into ``out_dir`` (see the module docstring).
 
@@ -194,7 +195,9 @@ def run(
     ``comparator_group`` when given; ``extra_parameters``. ``force`` re-runs up-to-date pairs.
     ``executor``: "local" (``jobs`` worker processes) or "dask" (``scheduler`` address, or a
     LocalCluster of ``jobs`` workers). ``progress``: None = stderr, False = silent, or a
-    stream. Raises lock.LockedByAnotherRun when another run writes ``out_dir``.
+    stream. ``area_names``: council names by code for people (progress, manifests, index
+    pages) when a notebook did not say. Raises lock.LockedByAnotherRun when another run
+    writes ``out_dir``.
     """
     out = Path(out_dir).resolve()
     injected: dict[str, Any] = {}
@@ -212,7 +215,7 @@ def run(
         with lock.hold(out):
             return _run_locked([Path(nb).resolve() for nb in notebooks], list(areas), out,
                                injected, data_dir, jobs, timeout, kernel_name, pdf, force,
-                               executor, scheduler, stream)
+                               executor, scheduler, stream, dict(area_names or {}))
     except PublishError as exc:
         return _write_failure(out, str(exc), stream, [])
     except OSError as exc:
@@ -234,7 +237,8 @@ def _write_failure(out: Path, message: str, stream: TextIO | None,
 def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: dict[str, Any],
                 data_dir: str | Path | None, jobs: int, timeout: float | None,
                 kernel_name: str | None, pdf: bool, force: bool, executor_name: str,
-                scheduler: str | None, stream: TextIO | None) -> RunSummary:
+                scheduler: str | None, stream: TextIO | None,
+                names: dict[str, str]) -> RunSummary:
     code = keys.code_identity()
     store = AreaStore(out, keys.environment(), area_page=index.area_page)
     store.clean_leftovers()
@@ -257,7 +261,7 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
                                        shas[task.notebook]):
             results[i] = RunResult(task.area_code, task.name, "up to date", dict(entry))
             reporter.finish(task.name, task.area_code, "up to date",
-                            area_name=manifest.get("area_name"))
+                            area_name=manifest.get("area_name") or names.get(task.area_code))
         else:
             to_run.append(i)
 
@@ -272,9 +276,11 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
                     break
                 if event[0] == "start":
                     task = tasks[to_run[event[1]]]
-                    reporter.start(task.name, task.area_code)
+                    reporter.start(task.name, task.area_code, names.get(task.area_code))
                 elif event[0] == "done":
                     i, outcome = to_run[event[1]], event[2]
+                    if not outcome.entry.get("area_name"):
+                        outcome.entry["area_name"] = names.get(outcome.area_code)
                     try:
                         results[i] = _publish(store, outcome, reporter)
                     except PublishError as exc:  # read-only or full disk: stop here

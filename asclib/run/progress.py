@@ -48,12 +48,12 @@ class Progress:
             self.stream.write(f"{stamp} asc run: {text}\n")
         self.stream.flush()
 
-    def start(self, name: str, area: str) -> None:
+    def start(self, name: str, area: str, area_name: str | None = None) -> None:
         self.running[(name, area)] = time.monotonic()
         if self.live:
             self._draw()
         else:
-            self.log(f"start {name} for {area}")
+            self.log(f"start {name} for {area}" + (f" {area_name}" if area_name else ""))
 
     def finish(self, name: str, area: str, status: str, seconds: float = 0.0,
                reason: str | None = None, area_name: str | None = None) -> None:

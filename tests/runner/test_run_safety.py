@@ -323,3 +323,14 @@ def test_leftovers_cleaned_and_truncated_manifest_rebuilt(suite, tmp_path: Path)
                      "--period", "2019/20"])
     assert code == 0
     assert not half_prepared.exists()
+
+
+def test_pdf_without_renderer_and_scheduler_without_dask_exit_2(monkeypatch, capsys) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it now fails
+    assert cli.main(["run", "--pdf", "--area", AREA, "--no-prepare"]) == 2
+    err = capsys.readouterr().err
+    assert "--pdf needs WeasyPrint" in err and len(err.strip().splitlines()) == 1
+    assert cli.main(["run", "--scheduler", "tcp://localhost:8786", "--area", AREA]) == 2
+    assert "--scheduler needs --executor dask" in capsys.readouterr().err
