@@ -470,18 +470,21 @@ def _cmd_run(args: argparse.Namespace, runs) -> int:
 
     with lock.hold(out_dir):
         if not args.no_prepare:
-            problems = _validate(raw_dir, areas)
-            if problems:
-                _print_problems("run", problems)
-                print("asc run: nothing was run; fix the data and try again", file=sys.stderr)
-                return EXIT_BAD_INPUT
             from asclib.prepare import is_up_to_date, prepare
 
-            # Prepare every council's files, not only this run's areas: the processed folder
-            # is shared with JupyterLab and other runs, and must not shrink to one run's areas.
+            # Validate and prepare only when the raw files changed since the last preparation
+            # (the processed tables were prepared from validated files). Prepare every
+            # council's files, not only this run's areas: the processed folder is shared with
+            # JupyterLab and other runs, and must not shrink to one run's areas.
             with lock.hold(processed, beside=True):
                 _clean_preparation_leftovers(processed)
                 if not is_up_to_date(raw_dir, processed):
+                    problems = _validate(raw_dir, areas)
+                    if problems:
+                        _print_problems("run", problems)
+                        print("asc run: nothing was run; fix the data and try again",
+                              file=sys.stderr)
+                        return EXIT_BAD_INPUT
                     try:
                         prepare(raw_dir, processed)
                     except InputDataError as exc:

@@ -277,6 +277,7 @@ def test_cli_refuses_invalid_data_before_running(tmp_path: Path, monkeypatch, ca
         raise AssertionError("prepare must not run on invalid data")
 
     fake.prepare = never
+    fake.is_up_to_date = lambda raw_dir, processed_dir: False
     monkeypatch.setitem(sys.modules, "asclib.prepare", fake)
     raw = tmp_path / "raw"
     raw.mkdir()
