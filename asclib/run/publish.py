@@ -61,10 +61,14 @@ class AreaStore:
     """
 
     def __init__(self, out_dir: Path, environment: Mapping[str, Any],
-                 area_page: Callable[[Mapping[str, Any]], str] | None = None):
+                 area_page: Callable[[Mapping[str, Any]], str] | None = None,
+                 use_symlinks: bool | None = None):
         self.out_dir = Path(out_dir)
         self.environment = dict(environment)
         self.area_page = area_page
+        #: False on Windows (symbolic links need privileges there): the new generation then
+        #: replaces ``OUT/<area>`` by two renames (briefly absent, never mixed)
+        self.use_symlinks = os.name != "nt" if use_symlinks is None else use_symlinks
 
     # ------------------------------------------------------------------ reading
 
@@ -153,6 +157,13 @@ class AreaStore:
         _fsync_dir(new)
         previous = self.current(area)
         link = self.area_dir(area)
+        if not self.use_symlinks:
+            retired = new.with_name(f"{new.name}-retired")
+            if previous is not None:
+                os.rename(previous, retired)
+            os.rename(new, link)
+            shutil.rmtree(retired, ignore_errors=True)
+            return
         temporary = self.out_dir / f".{area}.{new.name}.link"
         os.symlink(os.path.relpath(new, self.out_dir), temporary)
         os.replace(temporary, link)  # the atomic step
@@ -163,6 +174,9 @@ class AreaStore:
     def _adopt_legacy(self, area: str) -> Path | None:
         """A plain ``OUT/<area>`` folder (older runner) becomes the first generation."""
         link = self.area_dir(area)
+        if not self.use_symlinks:
+            self._restore_interrupted_switch(area)
+            return self.current(area)
         if link.is_symlink() or not link.is_dir():
             return self.current(area)
         target = self.out_dir / GENERATIONS / area / f"{new_generation_id()}-adopted"
@@ -172,6 +186,17 @@ class AreaStore:
         os.rename(link, target)
         os.symlink(os.path.relpath(target, self.out_dir), link)
         return target
+
+    def _restore_interrupted_switch(self, area: str) -> None:
+        """Without symbolic links: a run killed between the two renames left no
+        ``OUT/<area>``; the newest complete generation (manifest written) takes its place."""
+        link = self.area_dir(area)
+        root = self.out_dir / GENERATIONS / area
+        if link.exists() or not root.is_dir():
+            return
+        complete = sorted(p for p in root.iterdir() if (p / manifests.MANIFEST_NAME).exists())
+        if complete:
+            os.rename(complete[-1], link)
 
     # ------------------------------------------------------------------ leftovers
 
@@ -194,6 +219,8 @@ class AreaStore:
         root = self.out_dir / GENERATIONS
         if root.is_dir():
             for area_root in root.iterdir():
+                if not self.use_symlinks:
+                    self._restore_interrupted_switch(area_root.name)
                 live = self.current(area_root.name)
                 for generation in area_root.iterdir():
                     if live is None or generation.resolve() != live:
