@@ -414,7 +414,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
         name = signal.Signals(signum).name
-        print(f"asc run: stopped by {name} before any notebook ran", file=sys.stderr)
+        print(f"asc run: stopped by {name}; the last good reports stay published",
+              file=sys.stderr)
         return 143 if signum == signal.SIGTERM else 130
     except runs.LockedByAnotherRun as exc:
         raise UsageError(str(exc)) from None
