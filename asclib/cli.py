@@ -6,8 +6,10 @@ Exit codes: 0 all good; 1 a notebook (or a download) failed; 2 bad usage or bad 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import difflib
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -23,6 +25,9 @@ EXIT_UNREACHABLE = 3  # asc fetch: the Fingertips API could not be reached
 _AREA_CODE = re.compile(r"^[EWSN]\d{8}$")
 _PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
 _FALSE_WORDS = {"false", "0", "no", "n", ""}
+ALL_AREAS = "all"
+_REGION_CODE = re.compile(r"^E12\d{6}$")
+COMPARATOR_GROUPS = ("nearest_neighbours", "region", "tier")
 
 
 class UsageError(Exception):
@@ -66,10 +71,21 @@ def positive_int(text: str) -> int:
 
 
 def positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    """A positive finite number of seconds (not 0, nan or inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a positive finite number of seconds")
     return value
+
+
+def area_selection_type(text: str) -> str:
+    """An area code, a region code (E12...) or ``all``."""
+    if text.strip().lower() == ALL_AREAS:
+        return ALL_AREAS
+    return area_code_type(text)
 
 
 # --------------------------------------------------------------------------- parser
@@ -88,14 +104,21 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="validate and prepare the data, then run the notebooks for each area",
         description="Validate the raw data, prepare the processed tables, then execute the "
-        "notebooks for each area into OUT/<area>/ (ipynb, html, xlsx, manifest.json).",
+        "notebooks for each area into OUT/<area>/ (ipynb, html, xlsx, manifest.json, "
+        "index.html) and OUT/index.html. Pairs whose notebook, parameters, code and inputs "
+        "are unchanged are kept as they are (up to date).",
+        epilog="Exit codes: 0 ok (skipped and up to date included); 1 a notebook failed or "
+        "the output could not be written; 2 bad usage, bad input data, another run writing "
+        "OUT, or a period not in the data; 130/143 stopped by SIGINT/SIGTERM.",
     )
     run.add_argument(
         "--area",
         action="append",
-        type=area_code_type,
+        type=area_selection_type,
         metavar="CODE",
-        help="ONS code of a council; repeat for a batch (default: the notebooks' own default)",
+        help='ONS code of a council, a region code (E12...) for its councils, or "all" for '
+        "every adult social care council; repeat for a batch (default: the notebooks' own "
+        "default)",
     )
     run.add_argument("--period", type=period_type, metavar="YYYY/YY", help="financial year")
     run.add_argument(
@@ -141,7 +164,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout",
         type=positive_float,
         metavar="S",
-        help="fail a notebook that runs longer than S seconds",
+        help="fail a notebook that runs longer than S seconds (a positive finite number)",
+    )
+    run.add_argument(
+        "--force", action="store_true", help="re-run every notebook, even those up to date"
+    )
+    run.add_argument(
+        "--pdf", action="store_true", help="also write each report as PDF (needs WeasyPrint)"
+    )
+    run.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local worker processes (default) or a Dask distributed cluster",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://HOST:8786 (default with --executor dask: a local "
+        "cluster of --jobs workers)",
     )
     run.set_defaults(handler=cmd_run)
 
@@ -301,8 +342,135 @@ def check_areas(areas: Sequence[str], lookup_file: Path) -> None:
 # --------------------------------------------------------------------------- commands
 
 
+def _is_asc_authority(row: dict[str, str]) -> bool:
+    return str(row.get("asc_authority", "true")).strip().lower() not in _FALSE_WORDS
+
+
+def expand_areas(selection: Sequence[str], lookup_file: Path) -> list[str]:
+    """Council codes for ``--area`` values: ``all`` = every adult social care council, a
+    region code (E12...) = that region's ones, a council code = itself."""
+    wanted = [s for s in selection if s == ALL_AREAS or _REGION_CODE.match(s)]
+    if not wanted:
+        return list(dict.fromkeys(selection))
+    if not lookup_file.exists():
+        raise UsageError(f"--area {wanted[0]} needs the lookup of councils ({lookup_file})")
+    lookup = _read_lookup(lookup_file)
+    codes: list[str] = []
+    for item in selection:
+        if item == ALL_AREAS:
+            codes += [c for c, row in lookup.items() if _is_asc_authority(row)]
+        elif _REGION_CODE.match(item):
+            found = [c for c, row in lookup.items()
+                     if row.get("region_code") == item and _is_asc_authority(row)]
+            if not found:
+                raise UsageError(f"no adult social care council in region {item} "
+                                 f"(region codes are in {lookup_file})")
+            codes += found
+        else:
+            codes.append(item)
+    return list(dict.fromkeys(sorted(codes) if ALL_AREAS in selection else codes))
+
+
+def check_comparators(group: str | None, lookup_file: Path) -> None:
+    """``--comparators``: a known group name, or a comma list of known council codes."""
+    if group is None or group in COMPARATOR_GROUPS:
+        return
+    codes = [c.strip().upper() for c in group.split(",") if c.strip()]
+    if not codes or not all(_AREA_CODE.match(c) for c in codes):
+        raise UsageError(
+            f"invalid --comparators {group!r}: use {', '.join(COMPARATOR_GROUPS)} "
+            "or a comma list of council codes such as E08000012,E08000015")
+    if lookup_file.exists():
+        lookup = _read_lookup(lookup_file)
+        unknown = [c for c in codes if c not in lookup]
+        if unknown:
+            raise UsageError(f"--comparators: unknown area code(s) {', '.join(unknown)} "
+                             f"(not in {lookup_file})")
+
+
+def check_out_dir(out_dir: Path, inputs: Sequence[Path], processed: Path | None = None) -> None:
+    """Refuse an output folder that is (or is inside) data/, notebooks/, the processed folder
+    or an input folder, or that holds the project or an input folder (the run replaces folders
+    inside OUT). The processed folder may live inside OUT (``OUT/.processed``)."""
+    out = out_dir.resolve()
+    root = paths.PROJECT_ROOT.resolve()
+    protected = [root / "data", paths.NOTEBOOKS_DIR.resolve(), *(p.resolve() for p in inputs)]
+    if processed is not None:
+        inside = processed.resolve()
+        if out == inside or inside in out.parents:
+            raise UsageError(f"--out {out_dir}: refusing to write reports into the processed "
+                             f"data folder {inside} (a later preparation would delete them)")
+    if out == root or out in root.parents:
+        raise UsageError(f"--out {out_dir}: refusing to write reports into the project root "
+                         "or a folder holding it; use e.g. reports/")
+    for folder in protected:
+        if out == folder or folder in out.parents:
+            raise UsageError(f"--out {out_dir}: refusing to write reports into {folder} (an "
+                             "input folder: a later preparation would delete them)")
+        if out in folder.parents:
+            raise UsageError(f"--out {out_dir}: refusing: it holds the input folder {folder}")
+
+
+def _area_names(lookup_file: Path) -> dict[str, str]:
+    """Council names by code from a lookup (``{}`` when it cannot be read)."""
+    try:
+        return {code: row.get("area_name") or "" for code, row in _read_lookup(lookup_file).items()}
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+def _pdf_available() -> str | None:
+    """None when WeasyPrint can render PDF, otherwise the one-line reason."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return ("--pdf needs WeasyPrint: pip install weasyprint (and on Debian/Ubuntu apt-get "
+                f"install libpango-1.0-0 libpangoft2-1.0-0) ({exc.__class__.__name__})")
+    return None
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signum)
+
+
+def _clean_preparation_leftovers(processed: Path) -> None:
+    """Folders a killed preparation left beside the processed folder (``.<name>-new-*``,
+    ``.<name>-old-*``). Called with the processed folder's lock held."""
+    import shutil
+
+    parent = processed.resolve().parent
+    for pattern in (f".{processed.name}-new-*", f".{processed.name}-old-*"):
+        for leftover in parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from asclib import runner
+    """``asc run``: check everything that can be checked, prepare, then run (asclib.run)."""
+    import signal
+
+    from asclib import run as runs
+
+    previous = signal.signal(signal.SIGTERM, _terminated)  # log a line and exit 143
+    try:
+        return _cmd_run(args, runs)
+    except KeyboardInterrupt as exc:
+        signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
+        name = signal.Signals(signum).name
+        print(f"asc run: stopped by {name}; the last good reports stay published",
+              file=sys.stderr)
+        return 143 if signum == signal.SIGTERM else 130
+    except runs.LockedByAnotherRun as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:  # the output or processed folder cannot be written
+        where = exc.filename or args.out
+        print(f"asc run: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        print("asc run: 0 ok, 0 failed (nothing was run)", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _cmd_run(args: argparse.Namespace, runs) -> int:
     from asclib.errors import InputDataError
 
     notebooks = select_notebooks(args.notebooks_dir, args.notebook)
@@ -314,60 +482,94 @@ def cmd_run(args: argparse.Namespace) -> int:
         processed = paths.PROCESSED_DATA_DIR
     else:
         processed = out_dir / ".processed"
-
-    areas: list[str] = list(dict.fromkeys(args.area or []))
-    if not areas:
-        defaults = {runner.notebook_defaults(nb).get("area_code") for nb in notebooks}
-        areas = sorted(code for code in defaults if isinstance(code, str))
-        if not areas:
-            raise UsageError("no --area given and the notebooks have no default area_code")
+    check_out_dir(out_dir, [raw_dir, args.notebooks_dir], processed)
+    if args.scheduler and args.executor != "dask":
+        raise UsageError("--scheduler needs --executor dask")
+    if args.executor == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise UsageError("--executor dask needs the distributed package: "
+                             "pip install 'asclib[dask]'") from None
+    if args.pdf:
+        missing = _pdf_available()
+        if missing:
+            raise UsageError(missing)
 
     pre_lookup = processed / "local_authorities.csv"
     if not pre_lookup.exists():
         pre_lookup = raw_dir / "lookups" / "local_authorities.csv"
+    selection: list[str] = list(dict.fromkeys(args.area or []))
+    if not selection:
+        defaults = {runs.notebook_defaults(nb).get("area_code") for nb in notebooks}
+        selection = sorted(code for code in defaults if isinstance(code, str))
+        if not selection:
+            raise UsageError("no --area given and the notebooks have no default area_code")
+    areas = expand_areas(selection, pre_lookup)
     check_areas(areas, pre_lookup)
+    check_comparators(args.comparators, pre_lookup)
 
-    if not args.no_prepare:
-        problems = _validate(raw_dir, areas)
-        if problems:
-            _print_problems("run", problems)
-            print("asc run: nothing was run; fix the data and try again", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        from asclib.prepare import is_up_to_date, prepare
+    from asclib.run import lock
 
-        # Prepare every council's files, not only this run's areas: the processed folder is
-        # shared with JupyterLab and other runs, and must not shrink to the areas of one run.
-        if not is_up_to_date(raw_dir, processed):
-            try:
-                prepare(raw_dir, processed)
-            except InputDataError as exc:
-                _print_problems("run", exc.problems)
-                return EXIT_BAD_INPUT
-    elif not processed.is_dir():
-        raise UsageError(f"processed data folder not found: {processed} (run `asc prepare`)")
-    check_areas(areas, processed / "local_authorities.csv")
+    with lock.hold(out_dir):
+        if not args.no_prepare:
+            from asclib.prepare import is_up_to_date, prepare
 
-    summary = runner.run(
-        notebooks,
-        areas,
-        out_dir=out_dir,
-        data_dir=processed,
-        period=args.period,
-        comparator_group=args.comparators,
-        jobs=args.jobs,
-        timeout=args.timeout,
-    )
-    for result in summary.failed:
-        print(
-            f"asc run: FAILED {result.notebook} for {result.area_code}: "
-            f"{(result.error or '').splitlines()[0] if result.error else ''}"
-            f" (see {out_dir / result.area_code / 'failed' / (result.notebook + '.ipynb')})",
-            file=sys.stderr,
+            # Validate and prepare only when the raw files changed since the last preparation
+            # (the processed tables were prepared from validated files). Prepare every
+            # council's files, not only this run's areas: the processed folder is shared with
+            # JupyterLab and other runs, and must not shrink to one run's areas.
+            with lock.hold(processed, beside=True):
+                _clean_preparation_leftovers(processed)
+                if not is_up_to_date(raw_dir, processed):
+                    problems = _validate(raw_dir, areas)
+                    if problems:
+                        _print_problems("run", problems)
+                        print("asc run: nothing was run; fix the data and try again",
+                              file=sys.stderr)
+                        return EXIT_BAD_INPUT
+                    try:
+                        prepare(raw_dir, processed)
+                    except InputDataError as exc:
+                        _print_problems("run", exc.problems)
+                        return EXIT_BAD_INPUT
+        elif not processed.is_dir():
+            raise UsageError(f"processed data folder not found: {processed} (run `asc prepare`)")
+        else:  # not preparing: clean a killed preparation's leftovers if no run prepares now
+            with contextlib.suppress(lock.LockedByAnotherRun), \
+                    lock.hold(processed, beside=True):
+                _clean_preparation_leftovers(processed)
+        check_areas(areas, processed / "local_authorities.csv")
+        check_comparators(args.comparators, processed / "local_authorities.csv")
+
+        summary = runs.run(
+            notebooks,
+            areas,
+            out_dir=out_dir,
+            data_dir=processed,
+            period=args.period,
+            comparator_group=args.comparators,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            pdf=args.pdf,
+            force=args.force,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            area_names=_area_names(processed / "local_authorities.csv"),
         )
-    print(
-        f"Reports in {out_dir.resolve()} ({len(summary.results) - len(summary.failed)} ok, "
-        f"{len(summary.failed)} failed)"
-    )
+    names = _area_names(processed / "local_authorities.csv")
+    for result in summary.results:
+        where = f"{result.area_code} {names.get(result.area_code, '')}".strip()
+        if result.status == "failed":
+            print(f"asc run: FAILED {result.notebook} for {where}: "
+                  f"{(result.reason or '').splitlines()[0] if result.reason else ''}"
+                  f" (see {out_dir / result.area_code / 'failed' / (result.notebook + '.ipynb')})",
+                  file=sys.stderr)
+        elif result.period_not_in_data:
+            print(f"asc run: {result.notebook} for {where}: {result.reason}",
+                  file=sys.stderr)
+    print(f"Reports in {out_dir.resolve()} ({summary.counts_line()}); index: "
+          f"{out_dir.resolve() / 'index.html'}")
     return summary.exit_code
 
 

@@ -67,15 +67,17 @@ def test_run_prepares_into_out_when_data_is_not_the_bundled_folder(
     tmp_path: Path, fake_prepare, monkeypatch
 ) -> None:
     """Custom --data: processed tables go to OUT/.processed, then the runner gets that folder."""
-    from asclib import runner
+    from asclib import run as runs
 
     seen = {}
 
     def fake_run(notebooks, areas, **kwargs):
         seen.update(kwargs, notebooks=notebooks, areas=areas)
-        return runner.RunSummary(results=[], out_dir=Path(kwargs["out_dir"]))
+        return runs.RunSummary(results=[], out_dir=Path(kwargs["out_dir"]))
 
-    monkeypatch.setattr(runner, "run", fake_run)
+    monkeypatch.setattr(runs, "run", fake_run)
+    raw = tmp_path / "raw"
+    raw.mkdir()
     nb_dir = Path(__file__).parent / "notebooks"
     out = tmp_path / "out"
     code = cli.main(
@@ -86,7 +88,7 @@ def test_run_prepares_into_out_when_data_is_not_the_bundled_folder(
             "--notebook",
             "ok",
             "--data",
-            str(tmp_path),
+            str(raw),
             "--out",
             str(out),
             "--period",
@@ -100,8 +102,8 @@ def test_run_prepares_into_out_when_data_is_not_the_bundled_folder(
     assert code == 0
     # validation covers this run's areas; preparation covers every council, so the shared
     # processed folder never shrinks to one run's areas
-    assert fake_prepare.calls[0] == ("validate", tmp_path, ["E08000014"])
-    assert fake_prepare.calls[-1] == ("prepare", tmp_path, out / ".processed", None)
+    assert ("validate", raw, ["E08000014"]) in fake_prepare.calls
+    assert fake_prepare.calls[-1] == ("prepare", raw, out / ".processed", None)
     assert seen["areas"] == ["E08000014"]  # the notebook's default area
     assert seen["data_dir"] == out / ".processed"
     assert (seen["period"], seen["comparator_group"], seen["jobs"]) == ("2021/22", "region", 2)

@@ -12,26 +12,12 @@ import nbformat
 import openpyxl
 import papermill
 import pytest
+from run_helpers import AREA, notebook
 
-from asclib import cli, report, runner
+from asclib import cli, report
+from asclib import run as runs
 
-AREA = "E08000014"
-NOTEBOOKS = Path(__file__).parent / "notebooks"
 SPEND_CSV = "service,gross_gbp\nHome care,11800000\nDay care,2500000.5\n"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _asclib_kernel() -> None:
-    """The test notebooks use the project's kernel, registered by `make test`."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec("asclib")
-    except NoSuchKernel:
-        pytest.fail(
-            "Jupyter kernel 'asclib' is not registered: run `make test`, or "
-            "python -m ipykernel install --sys-prefix --name asclib"
-        )
 
 
 @pytest.fixture(scope="session")
@@ -50,10 +36,6 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def notebook(name: str) -> Path:
-    return NOTEBOOKS / f"{name}.ipynb"
-
-
 SPEND_SHA = hashlib.sha256(SPEND_CSV.encode()).hexdigest()
 
 
@@ -62,7 +44,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory, data_dir: Path):
     """One run of a good and a raising notebook, in one area."""
     out = tmp_path_factory.mktemp("out")
     log = io.StringIO()
-    summary = runner.run(
+    summary = runs.run(
         [notebook("ok"), notebook("raises")],
         [AREA],
         out_dir=out,
@@ -119,12 +101,24 @@ def test_manifest_contents(first_run, data_dir: Path) -> None:
     _, out, _ = first_run
     manifest = json.loads((out / AREA / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["area_code"] == AREA and manifest["area_name"] == "Sefton"
-    assert manifest["parameters"]["period"] == "2020/21"
-    assert manifest["parameters"]["data_dir"] == str(data_dir.resolve())
+    assert manifest["format"] == 2
     assert manifest["inputs"] == [{"path": "data/raw/spend.csv", "sha256": SPEND_SHA}]
     assert set(manifest["environment"]["packages"]) >= {"pandas", "papermill", "asclib"}
     ok = manifest["notebooks"]["ok"]
-    assert ok["status"] == "ok" and ok["error"] is None
+    assert ok["status"] == "ok" and ok["error"] is None and ok["reason"] is None
+    assert ok["parameters"] == {
+        "area_code": AREA,
+        "period": "2020/21",
+        "comparator_group": "nearest_neighbours",  # the notebook's default, recorded
+        "data_dir": str(data_dir.resolve()),
+    }
+    assert sorted(ok["injected"]) == ["area_code", "data_dir", "period"]
+    assert ok["notebook"] == "tests/runner/notebooks/ok.ipynb"
+    assert ok["notebook_sha256"] == hashlib.sha256(notebook("ok").read_bytes()).hexdigest()
+    assert ok["code"]["asclib_version"] and set(ok["code"]) >= {"git_commit", "git_dirty"}
+    assert ok["output_options"] == {"pdf": False}
+    assert ok["inputs"] == [{"path": "data/raw/spend.csv", "sha256": SPEND_SHA}]
+    assert set(ok["timings"]) >= {"kernel_start", "execute", "html", "excel"}
     assert ok["files"] == ["ok.ipynb", "ok.html", "ok.xlsx"]
     assert ok["headlines"] == {
         "gross_total_gbp": 14300000.5,
@@ -136,7 +130,7 @@ def test_manifest_contents(first_run, data_dir: Path) -> None:
     assert 0 < ok["seconds"] < 60
     assert ok["started"] <= ok["finished"]
     failed = manifest["notebooks"]["raises"]
-    assert failed["status"] == "failed"
+    assert failed["status"] == "failed" and failed["reason"] == failed["error"]
     assert failed["error"].startswith("RuntimeError: deliberate failure for the runner test")
     assert failed["files"] == ["failed/raises.ipynb"]
     assert manifest["status"] == "failed"
@@ -159,7 +153,7 @@ def test_failure_goes_to_failed_folder_with_the_error(first_run) -> None:
 
 
 def test_kernel_death_and_timeout_are_failures_in_parallel(tmp_path: Path) -> None:
-    summary = runner.run(
+    summary = runs.run(
         [notebook("dies"), notebook("sleeps")],
         [AREA],
         out_dir=tmp_path,
@@ -181,7 +175,7 @@ def test_kernel_death_and_timeout_are_failures_in_parallel(tmp_path: Path) -> No
 
 
 def test_bad_parameter_fails_cleanly(tmp_path: Path, data_dir: Path) -> None:
-    summary = runner.run(
+    summary = runs.run(
         [notebook("ok")], ["E09999999"], out_dir=tmp_path, data_dir=data_dir, progress=False
     )
     (result,) = summary.results
@@ -197,7 +191,7 @@ def test_rerun_after_failure_keeps_good_outputs_byte_identical(
     nb_dir.mkdir()
     shutil.copy(notebook("ok"), nb_dir / "report.ipynb")
     out = tmp_path / "out"
-    first = runner.run(
+    first = runs.run(
         [nb_dir / "report.ipynb"], [AREA], out_dir=out, data_dir=data_dir, progress=False
     )
     assert first.exit_code == 0
@@ -206,7 +200,7 @@ def test_rerun_after_failure_keeps_good_outputs_byte_identical(
     }
     # the same notebook now fails
     shutil.copy(notebook("raises"), nb_dir / "report.ipynb")
-    second = runner.run(
+    second = runs.run(
         [nb_dir / "report.ipynb"], [AREA], out_dir=out, data_dir=data_dir, progress=False
     )
     assert second.exit_code == 1
@@ -220,7 +214,7 @@ def test_rerun_after_failure_keeps_good_outputs_byte_identical(
     assert manifest["inputs"] == [{"path": "data/raw/spend.csv", "sha256": SPEND_SHA}]
     # and a later success clears the stale failed copy
     shutil.copy(notebook("ok"), nb_dir / "report.ipynb")
-    third = runner.run(
+    third = runs.run(
         [nb_dir / "report.ipynb"], [AREA], out_dir=out, data_dir=data_dir, progress=False
     )
     assert third.exit_code == 0
@@ -283,6 +277,7 @@ def test_cli_refuses_invalid_data_before_running(tmp_path: Path, monkeypatch, ca
         raise AssertionError("prepare must not run on invalid data")
 
     fake.prepare = never
+    fake.is_up_to_date = lambda raw_dir, processed_dir: False
     monkeypatch.setitem(sys.modules, "asclib.prepare", fake)
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -1,0 +1,22 @@
+"""Running the notebooks (``asc run``): the only part of asclib that imports papermill.
+
+Modules, one concern each:
+
+- :mod:`~asclib.run.execute`   one (area, notebook) run, start to finish (read this first);
+- :mod:`~asclib.run.kernels`   fresh kernels, one started ahead per worker;
+- :mod:`~asclib.run.executors` local worker processes or a Dask cluster;
+- :mod:`~asclib.run.publish`   atomic publishing: generation folders + symbolic-link switch;
+- :mod:`~asclib.run.manifest`  the per-area manifest: format, merge, rebuild;
+- :mod:`~asclib.run.keys`      what a run depends on; the incremental key;
+- :mod:`~asclib.run.lock`      one run per output (and processed-data) folder;
+- :mod:`~asclib.run.progress`  live line with ETA on a terminal, plain lines under cron;
+- :mod:`~asclib.run.index`     OUT/index.html and OUT/<area>/index.html;
+- :mod:`~asclib.run.batch`     :func:`run`: plan, skip up-to-date pairs, execute, publish.
+"""
+
+from asclib.run.batch import RunResult, RunSummary, notebook_defaults, run
+from asclib.run.execute import Outcome, Task
+from asclib.run.lock import LockedByAnotherRun
+
+__all__ = ["LockedByAnotherRun", "Outcome", "RunResult", "RunSummary", "Task",
+           "notebook_defaults", "run"]

@@ -1,0 +1,202 @@
+"""Where tasks run: local worker processes (``--jobs N``) or a Dask cluster
+(``--executor dask``). Either way the executor yields events to the client, which publishes:
+
+- ``("start", index)``: task ``index`` began (local workers only);
+- ``("done", index, outcome)``: it finished (an :class:`~asclib.run.execute.Outcome`);
+- ``("tick",)``: nothing happened for a moment (the client checks for signals, redraws).
+
+The client stops iterating to abandon the run; :meth:`close` then ends every worker at once.
+Local workers die with the client: each sets the parent-death signal (SIGKILL) and checks its
+parent is still there; their kernels carry the same signal towards the worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import shutil
+import signal
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from asclib.run.execute import Outcome, Task, execute
+from asclib.run.kernels import KernelSource, die_with_parent
+
+#: Seconds the client waits for an event before yielding a tick.
+TICK = 0.2
+
+
+def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int) -> None:
+    """A local worker: run the tasks the client sends, one at a time, until told to stop."""
+    die_with_parent()
+    if os.getppid() != parent:  # the client died before the signal was set
+        os._exit(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle
+    kernels = KernelSource(work_root, bind_to_worker=True)
+    try:
+        while True:
+            item = inbox.get()
+            if item is None:
+                return
+            index, task, next_notebook = item
+            events.put(("start", index))
+            try:
+                outcome = execute(task, kernels, next_notebook)
+            except Exception as exc:  # a runner bug or a full disk: this task fails, not all
+                outcome = crashed_outcome(task, f"runner error: {type(exc).__name__}: {exc}")
+            events.put(("done", index, outcome))
+    finally:
+        kernels.close()
+
+
+def crashed_outcome(task: Task, message: str) -> Outcome:
+    """The outcome of a task whose worker vanished."""
+    import datetime as dt
+
+    moment = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    entry = {"status": "failed", "reason": message, "error": message, "files": [],
+             "parameters": dict(task.parameters), "started": moment, "finished": moment,
+             "seconds": 0.0, "headlines": {}, "inputs": []}
+    return Outcome(task.area_code, task.name, entry, {})
+
+
+class LocalExecutor:
+    """``jobs`` worker processes on this machine, each with a kernel started ahead."""
+
+    def __init__(self, jobs: int, work_root: Path | None):
+        self.jobs = max(int(jobs), 1)
+        self.work_root = work_root
+        self.workers: list[Any] = []
+
+    def events(self, tasks: Sequence[Task]) -> Iterator[tuple]:
+        context = multiprocessing.get_context("spawn")
+        results = context.Queue()
+        waiting = deque(range(len(tasks)))
+        inboxes: list[Any] = []
+        assigned: dict[int, int | None] = {}
+
+        def start_worker(slot: int) -> None:
+            inbox = context.Queue()
+            process = context.Process(target=_worker_main, daemon=True,
+                                      args=(inbox, results, self.work_root, os.getpid()),
+                                      name=f"asc-worker-{slot}")
+            process.start()
+            if slot < len(self.workers):
+                self.workers[slot], inboxes[slot] = process, inbox
+            else:
+                self.workers.append(process)
+                inboxes.append(inbox)
+            assigned[slot] = None
+
+        for slot in range(min(self.jobs, len(tasks))):
+            start_worker(slot)
+        slot_of: dict[int, int] = {}
+        while waiting or any(v is not None for v in assigned.values()):
+            for slot, busy in assigned.items():
+                if busy is None and waiting:
+                    index = waiting.popleft()
+                    following = tasks[waiting[0]].notebook if waiting else None
+                    inboxes[slot].put((index, tasks[index], following))
+                    assigned[slot], slot_of[index] = index, slot
+            try:
+                event = results.get(timeout=TICK)
+            except queue.Empty:
+                for slot, busy in list(assigned.items()):
+                    if busy is not None and not self.workers[slot].is_alive():
+                        code = self.workers[slot].exitcode
+                        slot_of.pop(busy, None)
+                        assigned[slot] = None
+                        if waiting:
+                            start_worker(slot)
+                        else:
+                            del assigned[slot]
+                        yield ("done", busy, crashed_outcome(
+                            tasks[busy], f"Worker process crashed (exit code {code})"))
+                yield ("tick",)
+                continue
+            if event[0] == "done":
+                assigned[slot_of.pop(event[1])] = None
+            yield event
+        for inbox in inboxes:
+            inbox.put(None)
+
+    def close(self, abandon: bool = False) -> None:
+        """Stop the workers: wait for them, or (``abandon``) kill them now."""
+        for process in self.workers:
+            if abandon and process.is_alive():
+                with contextlib.suppress(OSError):
+                    os.kill(process.pid, signal.SIGKILL)
+            process.join(timeout=10 if not abandon else 5)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+        self.workers = []
+        if self.work_root is not None:
+            shutil.rmtree(self.work_root, ignore_errors=True)
+
+
+def run_task_on_dask_worker(task: Task) -> Outcome:
+    """A Dask task: one (area, notebook) run with a kernel of its own; files come back as
+    bytes (the worker writes nothing into the output folder)."""
+    kernels = KernelSource(None, bind_to_worker=False)
+    try:
+        return execute(task, kernels)
+    finally:
+        kernels.close()
+
+
+class DaskExecutor:
+    """Each task on a Dask distributed cluster: ``scheduler`` (``tcp://HOST:8786``) or a
+    LocalCluster of ``jobs`` single-threaded worker processes."""
+
+    def __init__(self, jobs: int, scheduler: str | None = None):
+        self.jobs = max(int(jobs), 1)
+        self.scheduler = scheduler
+        self.client: Any = None
+        self.cluster: Any = None
+        self.futures: list[Any] = []
+
+    def events(self, tasks: Sequence[Task]) -> Iterator[tuple]:
+        import time
+
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            self.client = Client(self.scheduler)
+        else:
+            self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
+                                        processes=True, dashboard_address=None)
+            self.client = Client(self.cluster)
+        remote = [replace(task, work_root=None) for task in tasks]
+        self.futures = [self.client.submit(run_task_on_dask_worker, task, pure=False)
+                        for task in remote]
+        pending = dict(enumerate(self.futures))
+        while pending:
+            finished = [i for i, future in pending.items() if future.done()]
+            for index in finished:
+                future = pending.pop(index)
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # the task (or its worker) failed outside execute
+                    outcome = crashed_outcome(tasks[index], f"Dask task failed: {exc}")
+                yield ("done", index, outcome)
+            if not finished:
+                time.sleep(TICK)
+                yield ("tick",)
+
+    def close(self, abandon: bool = False) -> None:
+        if self.client is not None:
+            if abandon:
+                with contextlib.suppress(Exception):
+                    self.client.cancel(self.futures, force=True)
+            with contextlib.suppress(Exception):
+                self.client.close()
+        if self.cluster is not None:
+            with contextlib.suppress(Exception):
+                self.cluster.close()
+        self.client = self.cluster = None

@@ -1,0 +1,219 @@
+"""Jupyter kernels for notebook runs: each run gets a fresh kernel process of its own, in a
+fresh temporary working directory; the next one can be started (and its imports warmed up)
+while the current notebook runs.
+
+A :class:`KernelSource` belongs to one worker (a local variable of its loop, never a module
+global). Kernels started by a local worker die with it: they carry the parent-death signal
+(Linux ``prctl(PR_SET_PDEATHSIG, SIGKILL)``), and the worker carries it towards ``asc run``.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import ctypes
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Seconds allowed for a kernel to start.
+KERNEL_START_TIMEOUT = 60
+_PR_SET_PDEATHSIG = 1
+
+#: Modules imported (silently) in a kernel started ahead of its notebook. The notebook still
+#: gets a fresh kernel process and namespace; it just finds these already in ``sys.modules``.
+WARM_UP_MODULES = (
+    "numpy", "pandas", "matplotlib.pyplot", "asclib", "asclib.data", "asclib.report",
+    "pandera", "asclib.sources.council", "asclib.sources.fingertips",
+    "asclib.sources.la_lookup", "asclib.sources.ons_weekly_deaths", "asclib.sources.published",
+    "asclib.benchmark", "matplotlib.backends.backend_agg", "PIL.PngImagePlugin",
+)
+_WARM_UP_FIGURE = (
+    "try:\n"
+    "    import io as _asc_io\n"
+    "    from matplotlib.figure import Figure as _AscFigure\n"
+    "    _asc_figure = _AscFigure(figsize=(2, 1))\n"
+    "    _asc_figure.subplots().set_title('warm-up')\n"
+    "    _asc_figure.savefig(_asc_io.BytesIO(), format='png')\n"
+    "    del _asc_io, _AscFigure, _asc_figure\n"
+    "except Exception:\n"
+    "    pass\n"
+)
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def notebook_json(path: Path) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def kernel_name_of(notebook: Path) -> str:
+    """The kernel a notebook asks for (``python3`` when it names none)."""
+    metadata = notebook_json(notebook).get("metadata", {})
+    return (metadata.get("kernelspec") or {}).get("name") or "python3"
+
+
+def is_python_notebook(notebook: Path) -> bool:
+    try:
+        metadata = notebook_json(notebook).get("metadata", {})
+    except (OSError, ValueError):
+        return False
+    language = (metadata.get("kernelspec") or {}).get("language") or (
+        metadata.get("language_info") or {}).get("name")
+    return language == "python"
+
+
+def notebook_imports(notebook: Path) -> list[str]:
+    """Modules a notebook's code cells import (``from a import b`` gives ``a`` and ``a.b``,
+    which may not be a module: the warm-up skips what fails)."""
+    try:
+        cells = notebook_json(notebook).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    found: list[str] = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # IPython magics: nothing to learn here
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.append(node.module)
+                found += [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+    return list(dict.fromkeys(found))
+
+
+def warm_up_code(notebook: Path) -> str:
+    """Code run silently in a new kernel: import the warm-up modules, draw one figure."""
+    modules = tuple(dict.fromkeys([*WARM_UP_MODULES, *notebook_imports(notebook)]))
+    return (
+        "import importlib as _asc_importlib\n"
+        f"for _asc_module in {modules!r}:\n"
+        "    try:\n"
+        "        _asc_importlib.import_module(_asc_module)\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "del _asc_importlib, _asc_module\n" + _WARM_UP_FIGURE
+    )
+
+
+@dataclass
+class Kernel:
+    """A started kernel and its temporary working directory."""
+
+    kernel_name: str
+    manager: Any
+    workdir: Path
+    warm_client: Any = None
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self.manager.is_alive)())
+        except Exception:
+            return False
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.warm_client is not None:
+            with contextlib.suppress(Exception):
+                self.warm_client.stop_channels()
+        with contextlib.suppress(Exception):
+            if self.manager.has_kernel:
+                run_sync(self.manager.shutdown_kernel)(now=True)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class KernelSource:
+    """Starts kernels for one worker, keeping at most one spare started ahead.
+
+    ``work_root``: where kernels' working directories go (None: the system temp folder).
+    ``bind_to_worker``: give kernels the parent-death signal (only from a worker's main
+    thread: Linux ties the signal to the thread that started the child).
+    """
+
+    def __init__(self, work_root: Path | None = None, bind_to_worker: bool = False):
+        self.work_root = work_root
+        self.bind_to_worker = bind_to_worker
+        self.spare: Kernel | None = None
+
+    def start(self, notebook: Path, kernel_name: str | None = None) -> Kernel:
+        """Launch a kernel for ``notebook`` (returns while it boots; imports are queued)."""
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        name = kernel_name or kernel_name_of(notebook)
+        python = is_python_notebook(notebook)
+        if self.work_root is not None:
+            self.work_root.mkdir(parents=True, exist_ok=True)
+        workdir = Path(tempfile.mkdtemp(prefix="asc-cwd-", dir=self.work_root))
+        manager = AsyncKernelManager(kernel_name=name)
+        options: dict[str, Any] = {
+            "cwd": str(workdir),
+            "extra_arguments": ["--IPKernelApp.log_level=ERROR"] if python else [],
+        }
+        if self.bind_to_worker:
+            options["preexec_fn"] = die_with_parent
+        try:
+            run_sync(manager.start_kernel)(**options)
+        except BaseException:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        kernel = Kernel(name, manager, workdir)
+        if python:
+            with contextlib.suppress(Exception):
+                client = manager.blocking_client()
+                client.start_channels()
+                client.execute(warm_up_code(notebook), silent=True, store_history=False)
+                kernel.warm_client = client
+        return kernel
+
+    def take(self, notebook: Path, kernel_name: str | None = None) -> Kernel:
+        """The spare kernel when it suits ``notebook`` and is alive, otherwise a new one."""
+        name = kernel_name or kernel_name_of(notebook)
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            if spare.kernel_name == name and spare.alive():
+                return spare
+            spare.shutdown()
+        return self.start(notebook, kernel_name)
+
+    def prestart(self, notebook: Path, kernel_name: str | None = None) -> None:
+        """Start the next kernel now, so that it boots while other work goes on."""
+        if self.spare is not None:
+            return
+        with contextlib.suppress(Exception):  # a failed pre-start just means no head start
+            self.spare = self.start(notebook, kernel_name)
+
+    def close(self) -> None:
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            spare.shutdown()
+
+
+def worker_pid_marker() -> str:
+    """Host and pid of this process (recorded in manifest entries)."""
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
