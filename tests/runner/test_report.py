@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from asclib import report, runner
+from asclib import report
 
 
 class FakeData:
@@ -176,33 +175,6 @@ def test_html_writer_puts_context_on_top_without_code(tmp_path: Path, shown) -> 
     assert "secret_code_line" not in page
     assert page.index("ILLUSTRATIVE DATA") < page.index("A table")
     assert "<title>Budget: Sefton (E08000014)</title>" in page
-
-
-def test_progress_log_lines_and_live_line() -> None:
-    result = runner.NotebookResult(
-        notebook="budget",
-        area_code="E08000014",
-        status="failed",
-        started="",
-        finished="",
-        seconds=2.5,
-        parameters={},
-        error="ValueError: bad\nmore",
-    )
-    plain = io.StringIO()
-    progress = runner.Progress(1, stream=plain, live=False)
-    progress.start("budget", "E08000014")
-    progress.finish(result)
-    progress.close()
-    lines = plain.getvalue().splitlines()
-    assert lines[0].endswith("asc run: start budget for E08000014")
-    assert lines[1].endswith("[1/1] FAILED budget for E08000014 (2.5s): ValueError: bad")
-    assert lines[2].endswith("done: 0 ok, 1 failed, 0.0s")
-    live = io.StringIO()
-    progress = runner.Progress(1, stream=live, live=True)
-    progress.start("budget", "E08000014")
-    progress.close()
-    assert "\r\x1b[K[0/1 done" in live.getvalue() and "budget E08000014" in live.getvalue()
 
 
 def test_year_and_week_columns_have_no_thousands_separator():
