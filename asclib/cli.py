@@ -311,8 +311,21 @@ def select_notebooks(folder: Path, names: Sequence[str] | None) -> list[Path]:
 
 
 def _read_lookup(path: Path) -> dict[str, dict[str, str]]:
+    """The lookup of areas by code, from the processed Parquet table or the raw CSV."""
+    if path.suffix == ".parquet":
+        import pandas as pd
+
+        frame = pd.read_parquet(path).astype("string").fillna("")
+        return {str(row["area_code"]): {k: str(v) for k, v in row.items()}
+                for row in frame.to_dict("records") if row.get("area_code")}
     with path.open(newline="", encoding="utf-8-sig") as handle:
         return {row["area_code"]: row for row in csv.DictReader(handle) if row.get("area_code")}
+
+
+def _lookup_file(processed: Path, raw_dir: Path) -> Path:
+    """The lookup a run checks areas against: the prepared table, else the bundled CSV."""
+    prepared = processed / "local_authorities.parquet"
+    return prepared if prepared.exists() else raw_dir / "lookups" / "local_authorities.csv"
 
 
 def check_areas(areas: Sequence[str], lookup_file: Path) -> None:
@@ -496,9 +509,7 @@ def _cmd_run(args: argparse.Namespace, runs) -> int:
         if missing:
             raise UsageError(missing)
 
-    pre_lookup = processed / "local_authorities.csv"
-    if not pre_lookup.exists():
-        pre_lookup = raw_dir / "lookups" / "local_authorities.csv"
+    pre_lookup = _lookup_file(processed, raw_dir)
     selection: list[str] = list(dict.fromkeys(args.area or []))
     if not selection:
         defaults = {runs.notebook_defaults(nb).get("area_code") for nb in notebooks}
@@ -539,8 +550,9 @@ def _cmd_run(args: argparse.Namespace, runs) -> int:
             with contextlib.suppress(lock.LockedByAnotherRun), \
                     lock.hold(processed, beside=True):
                 _clean_preparation_leftovers(processed)
-        check_areas(areas, processed / "local_authorities.csv")
-        check_comparators(args.comparators, processed / "local_authorities.csv")
+        lookup_file = _lookup_file(processed, raw_dir)
+        check_areas(areas, lookup_file)
+        check_comparators(args.comparators, lookup_file)
 
         summary = runs.run(
             notebooks,
@@ -555,9 +567,9 @@ def _cmd_run(args: argparse.Namespace, runs) -> int:
             force=args.force,
             executor=args.executor,
             scheduler=args.scheduler,
-            area_names=_area_names(processed / "local_authorities.csv"),
+            area_names=_area_names(lookup_file),
         )
-    names = _area_names(processed / "local_authorities.csv")
+    names = _area_names(_lookup_file(processed, raw_dir))
     for result in summary.results:
         where = f"{result.area_code} {names.get(result.area_code, '')}".strip()
         if result.status == "failed":

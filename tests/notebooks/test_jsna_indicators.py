@@ -48,7 +48,7 @@ def test_sefton_workbook_has_trends_and_the_bootle_formby_gap(suite_run):
     workbook = openpyxl.load_workbook(suite_run / SEFTON / f"{NAME}.xlsx", read_only=True)
     assert set(workbook.sheetnames) >= SHEETS | {"trends", "localities"}
     rows = _rows(workbook, "localities")
-    header = next(i for i, r in enumerate(rows) if r and r[0] == "Indicator id")
+    header = next(i for i, r in enumerate(rows) if r and r[0] == "Indicator ID")
     columns = rows[header]
     men = {r[columns.index("Locality")]: r[columns.index("Value")] for r in rows[header + 1:]
            if r[columns.index("Sex")] == "Male"}

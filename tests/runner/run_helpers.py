@@ -29,26 +29,32 @@ def write_processed(folder: Path, spend_sha: dict[str, str] | None = None,
                     staff_sha: str = "c" * 64) -> Path:
     """A processed-data folder in the `asc prepare` layout: local_authorities, spend (one
     source per council) and staff (one shared source)."""
+    import io
+
+    import pandas as pd
+
     folder.mkdir(parents=True, exist_ok=True)
     spend_sha = {AREA: "a" * 64, OTHER_AREA: "b" * 64, **(spend_sha or {})}
-    (folder / "local_authorities.csv").write_text(LOOKUP_CSV, encoding="utf-8")
-    (folder / "spend.csv").write_text(
-        "area_code,service,gross_gbp\nE08000014,Home care,11800000\n"
-        "E08000014,Day care,2500000.5\nE08000012,Home care,20000000\n", encoding="utf-8")
-    (folder / "staff.csv").write_text(
-        "area_code,team,gross_gbp\nE08000014,Reablement,900000\nE08000012,Reablement,1200000\n",
-        encoding="utf-8")
+    tables = {
+        "local_authorities": LOOKUP_CSV,
+        "spend": "area_code,service,gross_gbp\nE08000014,Home care,11800000\n"
+                 "E08000014,Day care,2500000.5\nE08000012,Home care,20000000\n",
+        "staff": "area_code,team,gross_gbp\nE08000014,Reablement,900000\n"
+                 "E08000012,Reablement,1200000\n",
+    }
+    for name, text in tables.items():  # typed Parquet, as `asc prepare` writes
+        pd.read_csv(io.StringIO(text)).to_parquet(folder / f"{name}.parquet", index=False)
     manifest = {
         "data_date": "2021-03-31",
         "tables": {
-            "local_authorities": {"file": "local_authorities.csv", "rows": 4,
+            "local_authorities": {"file": "local_authorities.parquet", "rows": 4,
                                   "illustrative": False, "sources": [
                                       {"path": "data/raw/lookups/local_authorities.csv",
                                        "sha256": "d" * 64}]},
-            "spend": {"file": "spend.csv", "rows": 3, "illustrative": True, "sources": [
+            "spend": {"file": "spend.parquet", "rows": 3, "illustrative": True, "sources": [
                 {"path": f"data/raw/demo/council/{code}/spend.xlsx", "sha256": sha,
                  "area_code": code, "illustrative": True} for code, sha in spend_sha.items()]},
-            "staff": {"file": "staff.csv", "rows": 2, "illustrative": False, "sources": [
+            "staff": {"file": "staff.parquet", "rows": 2, "illustrative": False, "sources": [
                 {"path": "data/raw/published/staff.csv", "sha256": staff_sha}]},
         },
     }

@@ -235,7 +235,7 @@ def test_comparators_refused_before_running(comparators: str, processed: Path,
 
 
 def test_area_all_and_region_expand_to_asc_councils(processed: Path) -> None:
-    lookup = processed / "local_authorities.csv"
+    lookup = processed / "local_authorities.parquet"
     assert cli.expand_areas(["all"], lookup) == ["E06000001", "E08000012", "E08000014"]
     assert cli.expand_areas(["E12000002"], lookup) == ["E08000012", "E08000014"]
     with pytest.raises(cli.UsageError, match="no adult social care council in region"):

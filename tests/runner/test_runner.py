@@ -71,7 +71,7 @@ def test_html_has_no_code_and_embeds_figure_and_context(first_run) -> None:
     assert "rpt.table(" not in page and "report.start(" not in page
     assert "import hashlib" not in page
     assert "data:image/png;base64," in page
-    assert "<h1>Runner test</h1>" in page
+    assert "<h1>Runner test: Sefton</h1>" in page  # the title names the council
     assert "Sefton" in page and "2020/21" in page and "2021-03-31" in page
     assert "ILLUSTRATIVE DATA" in page
 
@@ -88,7 +88,7 @@ def test_workbook_has_about_sheet_and_one_formatted_sheet_per_table(first_run) -
     sheet = wb["spend_by_service"]
     assert sheet["A1"].value == "Gross spend by service"
     header_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Service")
-    assert [c.value for c in sheet[header_row]] == ["Service", "Gross (£)", "Share"]
+    assert [c.value for c in sheet[header_row]] == ["Service", "Gross (£)", "Share (%)"]
     assert sheet[header_row][0].font.bold
     assert sheet.freeze_panes == f"A{header_row + 1}"
     first = sheet[header_row + 1]
