@@ -96,6 +96,12 @@ def covid_periods(data: Any, area_code: str) -> list[str]:
         if data.has_rows(name, area_code):
             table = _whole_table(data, name)
             years |= set(table.loc[table["area_code"] == area_code, "year"].astype(int))
+    if data.has_rows("care_home_deaths"):  # a county's care-home deaths: its districts' sum
+        lookup = _whole_table(data, "local_authorities")
+        districts = set(lookup.loc[lookup["county_code"] == area_code, "area_code"])
+        if districts:
+            table = _whole_table(data, "care_home_deaths")
+            years |= set(table.loc[table["area_code"].isin(districts), "year"].astype(int))
     return [f"{y}/{(y + 1) % 100:02d}" for y in sorted(years) if y >= COVID_FIRST_YEAR]
 
 

@@ -134,7 +134,10 @@ def test_covid_sections_follow_the_data_held(data):
     assert availability.years_held(data, "weekly_deaths", LIVERPOOL) == set()
     assert 2020 in availability.years_held(data, "weekly_deaths", SEFTON)
     assert 2020 in availability.years_held(data, "monthly_deaths", LIVERPOOL)
-    assert availability.covid_periods(data, KENT) == []  # no deaths rows under Kent's code
+    # no deaths rows under Kent's own code: its districts' care-home deaths, 2020 to 2023
+    assert availability.covid_periods(data, KENT) == ["2020/21", "2021/22", "2022/23", "2023/24"]
+    assert availability.covid_periods(data, "E07000105") == ["2020/21", "2021/22", "2022/23",
+                                                             "2023/24"]  # Ashford, in Kent
     assert covid_text.skip_reason("Kent", KENT).startswith(
         "covid: no deaths figures for Kent (E10000016) in the data")
 
