@@ -173,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--pdf", action="store_true", help="also write each report as PDF (needs WeasyPrint)"
     )
     run.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start every kernel from scratch instead of forking it from a pre-imported "
+        "process (slower; the default forks on Linux)",
+    )
+    run.add_argument(
         "--executor",
         choices=("local", "dask"),
         default="local",
@@ -568,6 +574,7 @@ def _cmd_run(args: argparse.Namespace, runs) -> int:
             executor=args.executor,
             scheduler=args.scheduler,
             area_names=_area_names(lookup_file),
+            fork_kernels=not args.fresh_kernels,
         )
     names = _area_names(_lookup_file(processed, raw_dir))
     for result in summary.results:

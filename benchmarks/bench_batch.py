@@ -2,6 +2,7 @@
 floor, a no-change rerun, peak memory per process, and where one notebook's time goes.
 
     .venv/bin/python benchmarks/bench_batch.py [--areas N | --area CODE ...] [--jobs 1 2]
+        [--fresh-kernels]
 
 Runs the notebooks in notebooks/ on the processed data as they are (``--no-prepare``), each
 time into a fresh output folder, timed from the outside (interpreter start-up included), then
@@ -53,8 +54,8 @@ class PeakMemory:
                     continue
                 peak = next((int(line.split()[1]) for line in status.splitlines()
                              if line.startswith("VmHWM:")), 0)
-                kind = ("kernel" if "ipykernel" in cmdline else
-                        "worker" if "multiprocessing" in cmdline else "client")
+                kind = ("kernel" if "ipykernel" in cmdline or "asclib.run.zygote" in cmdline
+                        else "worker" if "multiprocessing" in cmdline else "client")
                 old = self.peaks.get(int(entry.name), (kind, 0))
                 self.peaks[int(entry.name)] = (kind, max(old[1], peak))
 
@@ -133,17 +134,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--areas", type=int, default=4, help="first N bundled councils")
     parser.add_argument("--area", action="append", help="explicit council codes")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--fresh-kernels", action="store_true",
+                        help="time kernels started from scratch (no forking)")
     args = parser.parse_args(argv)
     notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     areas = args.area or sorted(p.name for p in BUNDLED.iterdir() if p.is_dir())[: args.areas]
     runs = len(notebooks) * len(areas)
     asc = [str(Path(sys.executable).with_name("asc")), "run", "--no-prepare"]
+    if args.fresh_kernels:
+        asc.append("--fresh-kernels")
     for area in areas:
         asc += ["--area", area]
     print(f"{len(notebooks)} notebooks x {len(areas)} areas = {runs} runs "
           f"({os.cpu_count()} CPUs)")
     print(f"{'jobs':>4}  {'asc run (s)':>11}  {'floor (s)':>9}  {'ratio':>5}  "
-          f"{'s/run':>5}  peak MB (client / worker / kernel)")
+          f"{'s/run':>5}  peak MB (client / worker / kernel or zygote)")
     keep = Path(tempfile.mkdtemp(prefix="asc-bench-batch-"))
     last_out = None
     for jobs in args.jobs:

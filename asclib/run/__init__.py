@@ -4,6 +4,7 @@ Modules, one concern each:
 
 - :mod:`~asclib.run.execute`   one (area, notebook) run, start to finish (read this first);
 - :mod:`~asclib.run.kernels`   fresh kernels, one started ahead per worker;
+- :mod:`~asclib.run.zygote`    a pre-imported process forking one fresh kernel per run;
 - :mod:`~asclib.run.executors` local worker processes or a Dask cluster;
 - :mod:`~asclib.run.publish`   atomic publishing: generation folders + symbolic-link switch;
 - :mod:`~asclib.run.manifest`  the per-area manifest: format, merge, rebuild;

@@ -188,6 +188,7 @@ def run(
     scheduler: str | None = None,
     progress: bool | TextIO | None = None,
     area_names: Mapping[str, str] | None = None,
+    fork_kernels: bool = True,
 ) -> RunSummary:
     """Run every notebook for every area into ``out_dir`` (see the module docstring).
 
@@ -197,7 +198,8 @@ def run(
     LocalCluster of ``jobs`` workers). ``progress``: None = stderr, False = silent, or a
     stream. ``area_names``: council names by code for people (progress, manifests, index
     pages) when a notebook did not say. Raises lock.LockedByAnotherRun when another run
-    writes ``out_dir``.
+    writes ``out_dir``. ``fork_kernels``: local workers fork each kernel from a pre-imported
+    process (:mod:`asclib.run.zygote`) instead of starting it from scratch.
     """
     out = Path(out_dir).resolve()
     injected: dict[str, Any] = {}
@@ -215,7 +217,8 @@ def run(
         with lock.hold(out):
             return _run_locked([Path(nb).resolve() for nb in notebooks], list(areas), out,
                                injected, data_dir, jobs, timeout, kernel_name, pdf, force,
-                               executor, scheduler, stream, dict(area_names or {}))
+                               executor, scheduler, stream, dict(area_names or {}),
+                               fork_kernels)
     except PublishError as exc:
         return _write_failure(out, str(exc), stream, [])
     except OSError as exc:
@@ -238,7 +241,7 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
                 data_dir: str | Path | None, jobs: int, timeout: float | None,
                 kernel_name: str | None, pdf: bool, force: bool, executor_name: str,
                 scheduler: str | None, stream: TextIO | None,
-                names: dict[str, str]) -> RunSummary:
+                names: dict[str, str], fork_kernels: bool) -> RunSummary:
     code = keys.code_identity()
     store = AreaStore(out, keys.environment(), area_page=index.area_page)
     store.clean_leftovers()
@@ -266,7 +269,7 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
             to_run.append(i)
 
     runner = (DaskExecutor(jobs, scheduler) if executor_name == "dask"
-              else LocalExecutor(jobs, work_root))
+              else LocalExecutor(jobs, work_root, fork_kernels))
     stopped_by: int | None = None
     write_error: str | None = None
     with _StopRequest() as stop:

@@ -31,13 +31,14 @@ from asclib.run.kernels import KernelSource, die_with_parent
 TICK = 0.2
 
 
-def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int) -> None:
+def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int,
+                 fork_kernels: bool) -> None:
     """A local worker: run the tasks the client sends, one at a time, until told to stop."""
     die_with_parent()
     if os.getppid() != parent:  # the client died before the signal was set
         os._exit(0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle
-    kernels = KernelSource(work_root, bind_to_worker=True)
+    kernels = KernelSource(work_root, bind_to_worker=True, fork=fork_kernels)
     try:
         while True:
             item = inbox.get()
@@ -66,11 +67,13 @@ def crashed_outcome(task: Task, message: str) -> Outcome:
 
 
 class LocalExecutor:
-    """``jobs`` worker processes on this machine, each with a kernel started ahead."""
+    """``jobs`` worker processes on this machine, each with a kernel started ahead
+    (``fork_kernels``: forked from a pre-imported zygote, see :mod:`asclib.run.zygote`)."""
 
-    def __init__(self, jobs: int, work_root: Path | None):
+    def __init__(self, jobs: int, work_root: Path | None, fork_kernels: bool = True):
         self.jobs = max(int(jobs), 1)
         self.work_root = work_root
+        self.fork_kernels = fork_kernels
         self.workers: list[Any] = []
 
     def events(self, tasks: Sequence[Task]) -> Iterator[tuple]:
@@ -83,7 +86,8 @@ class LocalExecutor:
         def start_worker(slot: int) -> None:
             inbox = context.Queue()
             process = context.Process(target=_worker_main, daemon=True,
-                                      args=(inbox, results, self.work_root, os.getpid()),
+                                      args=(inbox, results, self.work_root, os.getpid(),
+                                            self.fork_kernels),
                                       name=f"asc-worker-{slot}")
             process.start()
             if slot < len(self.workers):

@@ -145,18 +145,110 @@ class Kernel:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+class Zygote:
+    """A pre-imported process (``python -m asclib.run.zygote``) that forks kernels."""
+
+    def __init__(self, bind_to_worker: bool):
+        import subprocess
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "asclib.run.zygote"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True,
+            preexec_fn=die_with_parent if bind_to_worker else None)
+        if (self.process.stdout.readline() or "").strip() != "ready":
+            self.close()
+            raise RuntimeError("the kernel zygote did not start")
+
+    def fork(self, connection_file: str, cwd: str) -> int:
+        self.process.stdin.write(json.dumps({"connection_file": connection_file,
+                                             "cwd": cwd}) + "\n")
+        self.process.stdin.flush()
+        return int(json.loads(self.process.stdout.readline())["pid"])
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+def _forked_kernel_manager_class() -> type:
+    """An AsyncKernelManager for a kernel forked by a :class:`Zygote` (not launched by it)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ForkedKernelManager(AsyncKernelManager):
+        forked_pid: int | None = None
+
+        @property
+        def has_kernel(self) -> bool:
+            return self.forked_pid is not None
+
+        async def _async_is_alive(self) -> bool:
+            if self.forked_pid is None:
+                return False
+            try:
+                os.kill(self.forked_pid, 0)
+            except ProcessLookupError:
+                return False
+            return True
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.forked_pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.forked_pid, signal.SIGINT)
+
+        async def _async_shutdown_kernel(self, now: bool = False,
+                                         restart: bool = False) -> None:
+            if self.forked_pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.forked_pid, signal.SIGKILL)
+            self.forked_pid = None
+            self.cleanup_connection_file()
+
+        # the client calls the _async_ names; the public ones are aliases, as in jupyter_client
+        is_alive = _async_is_alive
+        interrupt_kernel = _async_interrupt_kernel
+        shutdown_kernel = _async_shutdown_kernel
+
+    return ForkedKernelManager
+
+
 class KernelSource:
     """Starts kernels for one worker, keeping at most one spare started ahead.
 
     ``work_root``: where kernels' working directories go (None: the system temp folder).
     ``bind_to_worker``: give kernels the parent-death signal (only from a worker's main
     thread: Linux ties the signal to the thread that started the child).
+    ``fork``: fork kernels from a pre-imported :class:`Zygote` (Linux, Python kernels of this
+    interpreter) instead of launching each one from scratch.
     """
 
-    def __init__(self, work_root: Path | None = None, bind_to_worker: bool = False):
+    def __init__(self, work_root: Path | None = None, bind_to_worker: bool = False,
+                 fork: bool = False):
         self.work_root = work_root
         self.bind_to_worker = bind_to_worker
+        self.fork = fork and hasattr(os, "fork")
+        self.zygote: Zygote | None = None
         self.spare: Kernel | None = None
+
+    def _forkable(self, name: str) -> bool:
+        """Only the project's own Python kernel (this interpreter) is forked."""
+        if not self.fork:
+            return False
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        try:
+            argv = KernelSpecManager().get_kernel_spec(name).argv
+        except Exception:
+            return False
+        return bool(argv) and Path(argv[0]).resolve() == Path(sys.executable).resolve()
+
+    def _start_forked(self, name: str, workdir: Path) -> Kernel:
+        if self.zygote is None:
+            self.zygote = Zygote(self.bind_to_worker)
+        manager = _forked_kernel_manager_class()(kernel_name=name)
+        manager.write_connection_file()
+        manager.forked_pid = self.zygote.fork(manager.connection_file, str(workdir))
+        return Kernel(name, manager, workdir)
 
     def start(self, notebook: Path, kernel_name: str | None = None) -> Kernel:
         """Launch a kernel for ``notebook`` (returns while it boots; imports are queued)."""
@@ -168,6 +260,11 @@ class KernelSource:
         if self.work_root is not None:
             self.work_root.mkdir(parents=True, exist_ok=True)
         workdir = Path(tempfile.mkdtemp(prefix="asc-cwd-", dir=self.work_root))
+        if python and self._forkable(name):
+            try:
+                return self._start_forked(name, workdir)
+            except Exception:  # no zygote: launch the usual way
+                self.fork = False
         manager = AsyncKernelManager(kernel_name=name)
         options: dict[str, Any] = {
             "cwd": str(workdir),
@@ -210,6 +307,9 @@ class KernelSource:
         spare, self.spare = self.spare, None
         if spare is not None:
             spare.shutdown()
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
 
 
 def worker_pid_marker() -> str:

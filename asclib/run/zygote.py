@@ -1,0 +1,83 @@
+"""A pre-imported Python process that forks one fresh Jupyter kernel per notebook run.
+
+``python -m asclib.run.zygote`` imports the libraries every notebook needs once (numpy, pandas,
+matplotlib, asclib, ipykernel...), prints ``ready``, then reads one JSON request per line
+(``{"connection_file", "cwd"}``) and answers ``{"pid"}``: a forked child that becomes an
+IPython kernel on that connection file, in that working directory. Each run still gets its own
+kernel process, a fresh namespace and its own executed notebook; it only skips the ~3 s of
+imports. Children die with the zygote (parent-death signal), the zygote with its worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import signal
+import sys
+
+#: Modules imported once, before any fork (see kernels.WARM_UP_MODULES for the per-kernel list).
+PRELOADED = (
+    "numpy", "pandas", "scipy.stats", "matplotlib", "matplotlib.pyplot", "pandera",
+    "asclib", "asclib.data", "asclib.report", "asclib.benchmark", "asclib.stats",
+    "asclib.plots", "asclib.analyses", "asclib.sources.council", "asclib.sources.fingertips",
+    "asclib.sources.la_lookup", "asclib.sources.ons_weekly_deaths", "asclib.sources.published",
+    "matplotlib.backends.backend_agg", "PIL.PngImagePlugin", "ipykernel.kernelapp",
+    "ipykernel.ipkernel", "matplotlib_inline.backend_inline",
+)
+
+
+def _reap(_signum: int, _frame: object) -> None:
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+
+
+def _become_kernel(connection_file: str, cwd: str) -> None:
+    """In the forked child: a fresh IPython kernel on ``connection_file``."""
+    from asclib.run.kernels import die_with_parent
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    die_with_parent()
+    os.setsid()
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # the zygote's pipes are its protocol: never write to them
+        os.dup2(null, fd)
+    os.chdir(cwd)
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(["-f", connection_file, "--IPKernelApp.log_level=ERROR",
+                    "--matplotlib=inline"])
+    app.start()
+
+
+def main() -> None:
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    for name in PRELOADED:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    signal.signal(signal.SIGCHLD, _reap)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    protocol_out = sys.stdout
+    protocol_out.write("ready\n")
+    protocol_out.flush()
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _become_kernel(request["connection_file"], request["cwd"])
+            finally:
+                os._exit(0)
+        protocol_out.write(json.dumps({"pid": pid}) + "\n")
+        protocol_out.flush()
+
+
+if __name__ == "__main__":
+    from asclib.run.kernels import die_with_parent
+
+    die_with_parent()
+    main()
