@@ -27,7 +27,7 @@ help:
 	@echo "make test       run the test suite (pytest + nbval on notebooks/)"
 	@echo "make lab        open JupyterLab with the project's kernel"
 	@echo "make lint       ruff"
-	@echo "make bench      time the suite against the kernel start-up floor"
+	@echo "make bench      every benchmark: statistics, prepare, demo data, suite, batch"
 	@echo "make notebooks  re-execute notebooks/ in place on the bundled data (then commit)"
 	@echo "make clean      remove generated reports, processed data and caches (keeps .venv)"
 
@@ -78,7 +78,11 @@ lint: setup
 
 bench: setup
 	$(BIN)/asc prepare
+	$(PY) benchmarks/bench_stats.py
+	$(PY) benchmarks/bench_prepare.py
+	$(PY) benchmarks/bench_demo.py
 	$(PY) benchmarks/bench_suite.py
+	$(PY) benchmarks/bench_batch.py
 
 # Executes each committed notebook in place on the bundled data (data_dir None = data/processed),
 # without timing metadata, so that its outputs can be committed and compared by nbval.
