@@ -26,19 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from asclib import __version__
+from asclib.sources._common import sha256_file  # one checksum for prepare and run
 
 #: Package versions recorded in each manifest (the environment of the run).
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert",
                 "openpyxl", "pandera")
-
-
-def sha256_file(path: str | Path) -> str:
-    """The SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def canonical_sha256(value: Any) -> str:
