@@ -264,3 +264,35 @@ def test_fetch_with_a_broken_metadata_file_says_so(tmp_path, monkeypatch, capsys
     err = capsys.readouterr().err
     assert "indicator_metadata.csv" in err and "correct or delete it" in err
     assert "Traceback" not in err
+
+
+def test_fetch_download_is_prepared_as_it_is(api_server, tmp_path, capsys):
+    """`asc fetch` into a raw folder's official/ and `asc prepare` reads both files as saved:
+    the indicators table then holds the real downloaded values (not the illustrative ones)
+    for the indicators fetched, and the download is recorded as a real source."""
+    import json
+    import shutil
+
+    from asclib.paths import RAW_DATA_DIR
+
+    raw = tmp_path / "raw"
+    for part in ("lookups", "published", "demo"):
+        shutil.copytree(RAW_DATA_DIR / part, raw / part,
+                        ignore=shutil.ignore_patterns("council"))
+    out = raw / "official" / "fingertips"
+    assert main(["fetch", "--indicator", "93356", "--indicator", str(HLE_ID), "--out", str(out),
+                 "--api-url", api_server]) == 0, capsys.readouterr().err
+    processed = tmp_path / "processed"
+    assert main(["prepare", "--data", str(raw), "--processed", str(processed)]) == 0, \
+        capsys.readouterr().err
+    indicators = pd.read_parquet(processed / "indicators.parquet")
+    sefton = indicators[(indicators["area_code"] == "E08000014")
+                        & (indicators["indicator_id"] == HLE_ID)
+                        & (indicators["period"] == "2015") & (indicators["age"] == "All ages")]
+    assert round(float(sefton["value"].iloc[0]), 2) == 81.47
+    assert (indicators["indicator_id"] == 93356).any()
+    manifest = json.loads((processed / "_manifest.json").read_text(encoding="utf-8"))
+    sources = {s["path"].rsplit("/", 1)[-1]: s for s in manifest["tables"]["indicators"]["sources"]}
+    download = sources[f"fingertips_93356-{HLE_ID}_at402.csv"]
+    assert download["illustrative"] is False
+    assert not manifest.get("not_used")
