@@ -152,9 +152,10 @@ def plan(notebooks: Sequence[Path], areas: Sequence[str], *, code: Mapping[str, 
 
 def is_up_to_date(task: Task, entry: Mapping[str, Any] | None, area_folder: Path | None,
                   processed: Mapping[str, Any], notebook_sha256: str) -> bool:
-    """True when ``entry`` (the published one) has the key ``task`` would have now and all
-    its files are there."""
-    if not entry or entry.get("status") != "ok" or not entry.get("key") or area_folder is None:
+    """True when ``entry`` (the published one, ok or skipped) has the key ``task`` would have
+    now and all its files are there: running it again would give the same outcome."""
+    if not entry or entry.get("status") not in ("ok", "skipped") or not entry.get("key") \
+            or area_folder is None:
         return False
     if not all((area_folder / f).is_file() for f in entry.get("files") or []):
         return False
@@ -262,8 +263,10 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
         entry = (manifest.get("notebooks") or {}).get(task.name)
         if not force and is_up_to_date(task, entry, store.current(task.area_code), processed,
                                        shas[task.notebook]):
-            results[i] = RunResult(task.area_code, task.name, "up to date", dict(entry))
-            reporter.finish(task.name, task.area_code, "up to date",
+            # an unchanged skip is reported as skipped again (its reason still holds)
+            status = "skipped" if entry.get("status") == "skipped" else "up to date"
+            results[i] = RunResult(task.area_code, task.name, status, dict(entry))
+            reporter.finish(task.name, task.area_code, status,
                             area_name=manifest.get("area_name") or names.get(task.area_code))
         else:
             to_run.append(i)

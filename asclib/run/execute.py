@@ -174,7 +174,13 @@ def execute(task: Task, kernels: KernelSource, next_notebook: Path | None = None
             folder = FAILED_DIR if status == "failed" else SKIPPED_DIR
             entry["files"] = [f"{folder}/{task.name}.ipynb"]
 
-        # 5. the key: what this run depended on (the inputs behind the tables it read)
+        # 5. the key: what this run depended on (the inputs behind the tables it read). A
+        # skipped notebook stopped before saying what it read: it depends on what the data
+        # hold, so every processed table's sources (this area's and shared ones) count.
+        if status == "skipped" and tables_read is None:
+            processed = keys.read_processed_manifest(task.parameters.get("data_dir"))
+            tables_read = sorted(processed.get("tables") or {})
+            entry["tables_read"] = tables_read
         entry["input_sources"] = _input_sources(task, tables_read, record.inputs)
         entry["key"] = keys.run_key(entry["notebook_sha256"], task.parameters,
                                     task.output_options, task.code, entry["input_sources"] or [])

@@ -112,6 +112,19 @@ def test_skipped_notebook_keeps_last_good_report_and_exits_0(tmp_path: Path,
     assert entry["previous_ok"]["headlines"]["total_gbp"] == 14300000.5
     for claimed in entry["files"] + entry["previous_ok"]["files"]:
         assert (out / AREA / claimed).is_file(), claimed
+    # nothing changed: the skip is not executed again (same entry), and is still a skip
+    again = runs.run([nb_dir / "report.ipynb"], [AREA], out_dir=out, data_dir=processed,
+                     progress=False)
+    (result,) = again.results
+    assert result.status == "skipped" and again.exit_code == 0
+    assert result.reason == f"no day-service placements for {AREA}"
+    assert json.loads((out / AREA / "manifest.json").read_text())["notebooks"]["report"] == entry
+    # a new council export (another raw source behind a table) makes it run again
+    write_processed(processed, spend_sha={AREA: "f" * 64})
+    rerun = runs.run([nb_dir / "report.ipynb"], [AREA], out_dir=out, data_dir=processed,
+                     progress=False)
+    newer = json.loads((out / AREA / "manifest.json").read_text())["notebooks"]["report"]
+    assert rerun.results[0].status == "skipped" and newer["started"] != entry["started"]
 
 
 def test_period_not_in_data_is_skipped_and_exits_2(tmp_path: Path, processed: Path,
