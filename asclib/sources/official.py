@@ -237,6 +237,12 @@ def _weekly_workbook(path: Path, context: Context) -> dict[str, pd.DataFrame]:
     return weekly_workbook_tables(load_weekly_workbook(path))
 
 
+def _is_tidy_weekly_workbook(path: Path) -> bool:
+    from asclib.sources.ons_weekly_deaths import tidy_layout_tables
+
+    return bool(tidy_layout_tables(path))
+
+
 def _weekly_edition(path: Path, tables: dict[str, pd.DataFrame]) -> str | None:
     """ONS publishes the weekly workbook 11 days after the last week it covers ends (a
     Friday): the edition date is that week's Friday + 11 days."""
@@ -341,10 +347,12 @@ KINDS: tuple[OfficialKind, ...] = (
         _la_weekly),
     OfficialKind(
         "ons_weekly_deaths_workbook", "ONS weekly deaths workbook (England and Wales)",
-        "a workbook with a 'Weekly figures YYYY' or 'Covid-19 - Place of occurrence' sheet",
+        "a workbook with a 'Weekly figures YYYY' or 'Covid-19 - Place of occurrence' sheet, "
+        "or 'Table_N' sheets of weekly deaths by area and cause (the 2024-on layout)",
         ("weekly_deaths", "england_deaths_by_place"),
         lambda p: bool(p.sheet_named(r"weeklyfigures\d{4}")
-                       or p.sheet_named(r"covid19placeofoccurrence")),
+                       or p.sheet_named(r"covid19placeofoccurrence")
+                       or (p.sheet_named(r"table\d+") and _is_tidy_weekly_workbook(p.path))),
         _weekly_workbook, _weekly_edition),
     OfficialKind(
         "ons_mid_year_estimates", "ONS mid-year population estimates workbook",

@@ -11,6 +11,17 @@
    :func:`load_weekly_workbook` returns tidy rows
    ``area_code, year, week, cause, place, deaths, basis, measure``.
 
+   The accessible (long) layout ONS has used since the 2024 edition is read too, recognised by
+   its cells, not its sheet names: "Table_3" has a "Week number" header cell and then one row
+   per week, area and cause (week number | week ending | area by name | cause of death |
+   deaths), "Table_1" per week, area, sex, age, [IMD quantile group,] place of death. Areas
+   are named ("England, Wales and non-residents" -> K04000001, "England", "Wales", the nine
+   regions); sex, age and IMD totals ("All people", "All ages", "All groups") are kept,
+   breakdowns passed over. It has no year-to-date block and no COVID-19 deaths by place: the
+   place totals are sums of the weekly all-cause place rows. Evidence: ONS's own transform,
+   ONS-OpenData/cmd-transforms ``weekly-deaths/main.py``. The numbered-sheet layout of the 2022
+   and 2023 editions ("1", "2", ... weeks as rows, categories as columns) is not read.
+
 2. The ONS CMD dataset "weekly-deaths-local-authority" CSV
    (``v4_0,calendar-years,time,admin-geography,geography,week-number,week,cause-of-death,
    causeofdeath,place-of-death,placeofdeath,registration-or-occurrence,
@@ -34,6 +45,7 @@ from asclib.errors import DataProblem, InputDataError, display_path
 from asclib.sources._common import (
     check_columns,
     normalise_label,
+    open_workbook_checked,
     parse_numbers,
     read_csv_checked,
     validate_schema,
@@ -479,18 +491,32 @@ def load_weekly_workbook(path: str | Path) -> pd.DataFrame:
     unpublished weeks present but empty -> no row, never zero; cells with footnote digits
     ("53 7" -> 53) and ":" (not available -> no row); the COVID-19 and respiratory rows on a
     separate "Weekly figures by cause" sheet); several "Weekly figures YYYY" sheets in one
-    workbook; the year-to-date block of the place sheet wherever it sits.
+    workbook; the year-to-date block of the place sheet wherever it sits. The accessible
+    layout of 2024 on ("Table_1" / "Table_3", see the module docstring): weekly rows of all
+    causes and COVID-19 ("Table_3") and all causes by place ("Table_1"); year-to-date rows
+    only when the weekly place rows start at week 1 (their sum; no COVID-19 by place).
     """
     frame, _ = _workbook(path)
     return frame
 
 
-def _workbook(path: str | Path) -> tuple[pd.DataFrame, str]:
+def _workbook(path: str | Path, *, partial_totals: bool = False) -> tuple[pd.DataFrame, str]:
+    """The tidy frame and the period of its place totals. In the accessible layout the totals
+    are sums of weekly place rows: kept when they start at week 1, or with ``partial_totals``
+    (then the period says which weeks, "2020 weeks 11-39")."""
     p = Path(path)
     file = display_path(p)
-    weekly, problems = _weekly_figures(p, file)
-    years = [r["year"] for r in weekly]
-    by_place, more, period = _place_of_occurrence(p, file, max(years) if years else 2020)
+    tables = tidy_layout_tables(p)
+    if tables:
+        weekly, problems = _tidy_records(p, file, tables)
+        by_place, period = _tidy_place_totals(weekly)
+        if not partial_totals and not re.fullmatch(r"\d{4} weeks 1-\d+", period):
+            by_place, period = [], ""
+        more: list[DataProblem] = []
+    else:
+        weekly, problems = _weekly_figures(p, file)
+        years = [r["year"] for r in weekly]
+        by_place, more, period = _place_of_occurrence(p, file, max(years) if years else 2020)
     raise_if(problems + more)
     frame = pd.DataFrame(weekly + by_place, columns=WORKBOOK_COLUMNS)
     frame = frame.astype({"area_code": str, "year": "int64", "week": "int64", "cause": str,
@@ -538,9 +564,11 @@ def load_deaths_by_place(path: str | Path) -> pd.DataFrame:
 
     ``period`` says which weeks the block covers ("2020 weeks 1-39"; "2020 weeks 1-53" from a
     week-53 edition; "<start> to <end>" ISO dates when the block spans years), so the newest
-    edition's national figures can be told from an older one's.
+    edition's national figures can be told from an older one's. From the accessible layout:
+    all causes only, summed over the weeks that have every place ("2024 weeks 1-30"; "2020
+    weeks 11-39" when the place rows start later).
     """
-    frame, period = _workbook(path)
+    frame, period = _workbook(path, partial_totals=True)
     ytd = frame[frame["measure"] == "deaths_year_to_date"].copy()
     ytd["period"] = period
     ytd["place"] = pd.Categorical(ytd["place"], categories=PLACE_ORDER)
@@ -588,6 +616,15 @@ def edition(path: str | Path) -> str | None:
                         stated = stated or (_as_date(inline.group(1)) if inline else None)
                         if stated:
                             return stated.isoformat()
+    tables = tidy_layout_tables(p)
+    if tables:
+        try:
+            records, problems = _tidy_records(p, display_path(p), tables)
+        except InputDataError:
+            return None
+        ended = [r["ended"] for r in records if r["area_code"] == ENGLAND_AND_WALES_CODE
+                 and r["cause"] == "all_causes" and r["place"] == "all"]
+        return max(ended).isoformat() if ended and not problems else None
     try:
         frame = load_weekly_workbook(p)
     except InputDataError:
@@ -619,6 +656,220 @@ def _check_place_totals(frame: pd.DataFrame, file: str) -> None:
                 file, f"year-to-date {cause} deaths for {area}: places sum to {parts:,.0f} but "
                 f"'All deaths' is {total:,.0f}", sheet=PLACE_SHEET))
     raise_if(problems)
+
+
+# ------------------------------------------------- accessible (long) layout, 2024 editions on
+
+#: Area labels of the accessible layout -> ONS codes. K04000001 is taken from "England, Wales
+#: and non-residents" where the sheet has it (as "Total deaths, all ages" in the older layouts
+#: includes non-residents), else from "England and Wales" (residents only).
+TIDY_AREAS: dict[str, str] = {
+    "england, wales and non-residents": ENGLAND_AND_WALES_CODE,
+    "england and wales": ENGLAND_AND_WALES_CODE,
+    "england": ENGLAND_CODE,
+    "wales": WALES_CODE,
+    "north east": "E12000001", "north west": "E12000002",
+    "yorkshire and the humber": "E12000003", "east midlands": "E12000004",
+    "west midlands": "E12000005", "east of england": "E12000006", "london": "E12000007",
+    "south east": "E12000008", "south west": "E12000009",
+}
+_WITH_NON_RESIDENTS = "england, wales and non-residents"
+#: "All ..." totals of the sex, age and IMD quantile group columns of "Table_1".
+_TOTAL_LABELS = ("all people", "all persons", "persons", "people", "all", "all ages",
+                 "all groups")
+_TIDY_SHEET = re.compile(r"^table[ _]?(\d+)$")
+
+
+def _tidy_keys(label: object) -> list[str]:
+    """A category label for lookup, lower case and before any bracket, as it is and without
+    trailing footnote digits ("COVID-19 (U07.1, U07.2)" -> "covid-19"; "Home 4" -> "home")."""
+    if not isinstance(label, str):
+        return []
+    text = label.split("(")[0]
+    return [normalise_label(text), normalise_label(clean_label(text))]
+
+
+def _tidy_key(label: object) -> str:
+    keys = _tidy_keys(label)
+    return keys[0] if keys else ""
+
+
+def _tidy_cause(label: object) -> str | None:
+    return next((CAUSES.get(k) or CAUSES.get(k.replace(" ", "-")) for k in _tidy_keys(label)
+                 if CAUSES.get(k) or CAUSES.get(k.replace(" ", "-"))), None)
+
+
+def _tidy_place(label: object) -> str | None:
+    places = {**PLACES, "all places": "all"}
+    return next((places[k] for k in _tidy_keys(label) if k in places), None)
+
+
+class _TidyTable:
+    """One "Table_N" sheet of the accessible layout: a "Week number" header cell, then (as in
+    ONS's own transform) week-ending date, area, the table's dimensions and the count last.
+    ``kind`` is "cause" (area, cause of death: "Table_3") or "place" (area, sex, age,
+    [IMD quantile group,] place of death: "Table_1"), told from the cells, not the name."""
+
+    def __init__(self, sheet: str, header_row: int, week_col: int, value_col: int, kind: str,
+                 header: tuple[object, ...]):
+        self.sheet, self.header_row, self.week_col = sheet, header_row, week_col
+        self.value_col, self.kind, self.header = value_col, kind, header
+
+    def column(self, *words: str, default: int) -> int:
+        """The header column (after the week-ending column) naming one of ``words``."""
+        for c in range(self.week_col + 2, self.value_col):
+            text = normalise_label(self.header[c]) if c < len(self.header) and \
+                self.header[c] is not None else ""
+            if any(w in text for w in words):
+                return c
+        return default
+
+
+def _classify_tidy(sheet: str, rows: list[tuple[object, ...]]) -> _TidyTable | None:
+    """The layout of one sheet from its first rows, or None when it is not such a table."""
+    for r, row in enumerate(rows[:30]):
+        cells = [normalise_label(v) if isinstance(v, str) else "" for v in row]
+        if "week number" not in cells:
+            continue
+        week_col = cells.index("week number")
+        filled = [c for c, v in enumerate(row) if v is not None and str(v).strip()]
+        value_col = max(filled)
+        data = [d for d in rows[r + 1:r + 200] if len(d) > value_col
+                and _week_number(d[week_col]) is not None]
+        if value_col - week_col < 4 or not data:
+            return None
+        if not any(isinstance(d[week_col + 2], str)
+                   and normalise_label(d[week_col + 2]) in TIDY_AREAS for d in data):
+            return None
+        if value_col - week_col == 4 and any(_tidy_cause(d[week_col + 3]) for d in data):
+            return _TidyTable(sheet, r, week_col, value_col, "cause", row)
+        if value_col - week_col >= 6 and any(_tidy_place(d[value_col - 1]) for d in data):
+            return _TidyTable(sheet, r, week_col, value_col, "place", row)
+        return None
+    return None
+
+
+def _head_rows(path: Path, sheet: str, limit: int = 230) -> list[tuple[object, ...]]:
+    workbook = open_workbook_checked(path)
+    try:
+        rows = []
+        for row in workbook[sheet].iter_rows(values_only=True):
+            rows.append(tuple(row))
+            if len(rows) >= limit:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def tidy_layout_tables(path: str | Path) -> list[_TidyTable]:
+    """The weekly-deaths tables of an accessible-layout workbook ("Table_1", "Table_3", ...
+    recognised by their header and cells); [] for any other workbook or file."""
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    try:
+        names = sheet_names(p)
+        tables = []
+        for name in names:
+            if _TIDY_SHEET.match(normalise_label(name)):
+                found = _classify_tidy(name, _head_rows(p, name))
+                if found is not None:
+                    tables.append(found)
+    except InputDataError:
+        return []
+    return tables if any(t.kind == "cause" for t in tables) else []
+
+
+def _tidy_records(path: Path, file: str, tables: list[_TidyTable]
+                  ) -> tuple[list[dict], list[DataProblem]]:
+    """Weekly registrations of the accessible layout as tidy records (measure "deaths")."""
+    records: dict[tuple, dict] = {}
+    problems: list[DataProblem] = []
+    workbook = open_workbook_checked(path)
+    try:
+        for table in tables:
+            w = table.week_col
+            candidates: list[tuple] = []
+            if table.kind == "place":
+                totals = [table.column("sex", default=w + 3), table.column("age", default=w + 4)]
+                totals += [c for c in range(w + 5, table.value_col - 1)]  # IMD quantile group
+                place_col = table.column("place", default=table.value_col - 1)
+            for index, row in enumerate(workbook[table.sheet].iter_rows(values_only=True)):
+                if index <= table.header_row or len(row) <= table.value_col:
+                    continue
+                week = _week_number(row[w])
+                area_label = normalise_label(row[w + 2]) if isinstance(row[w + 2], str) else ""
+                if week is None or area_label not in TIDY_AREAS:
+                    continue
+                if table.kind == "cause":
+                    cause, place = _tidy_cause(row[w + 3]), "all"
+                else:
+                    if not all(_tidy_key(row[c]) in _TOTAL_LABELS for c in totals):
+                        continue
+                    cause, place = "all_causes", _tidy_place(row[place_col])
+                if cause is None or place is None:
+                    continue
+                ended = _as_date(row[w + 1])
+                if ended is None:
+                    problems.append(DataProblem(
+                        file, f"week-ending cell '{row[w + 1]}' is not a date", sheet=table.sheet,
+                        row=index + 1, column=excel_column(w + 1)))
+                    continue
+                area = TIDY_AREAS[area_label]
+                key = (area, week_year(week, ended), week, cause, place)
+                rank = (table.kind == "cause", area_label == _WITH_NON_RESIDENTS)
+                candidates.append((key, rank, ended, _without_footnote(row[table.value_col]),
+                                   index + 1))
+            numbers, _, found = cells_to_numbers(
+                [c[3] for c in candidates], file=file, sheet=table.sheet,
+                column=excel_column(table.value_col), rows=[c[4] for c in candidates])
+            problems += found
+            for (key, rank, ended, _, _), value in zip(candidates, numbers, strict=True):
+                if np.isnan(value) or (key in records and records[key]["rank"] >= rank):
+                    continue
+                records[key] = {"area_code": key[0], "year": key[1], "week": key[2],
+                                "cause": key[3], "place": key[4], "deaths": float(value),
+                                "basis": "registrations", "measure": "deaths", "rank": rank,
+                                "ended": ended}
+    finally:
+        workbook.close()
+    out = [{k: v for k, v in r.items() if k != "rank"} for r in records.values()]
+    if not out:
+        problems.append(DataProblem(file, "no weekly rows for England and Wales, England, "
+                                    "Wales or a region found", sheet=tables[0].sheet))
+    return out, problems
+
+
+def _tidy_place_totals(records: list[dict]) -> tuple[list[dict], str]:
+    """Deaths by place summed over the weeks of the latest year that have every place (and
+    "all") for England and Wales, England and Wales alike, weeks M-N without a gap; with the
+    period label "YYYY weeks M-N". The layout has no year-to-date block of its own, so the
+    totals are only as long as the weekly place rows. ([], "") when there are none."""
+    frame = pd.DataFrame(records)
+    if frame.empty:
+        return [], ""
+    frame = frame[frame["area_code"].isin(list(AREA_CODES.values()))
+                  & (frame["cause"] == "all_causes") & (frame["measure"] == "deaths")]
+    if frame.empty:
+        return [], ""
+    frame = frame[frame["year"] == frame["year"].max()]
+    places = frame.groupby(["area_code", "week"])["place"].nunique()
+    complete = places[places == len(PLACE_ORDER)].reset_index()
+    weeks = sorted(set.intersection(*[set(g["week"]) for _, g in complete.groupby("area_code")])
+                   ) if not complete.empty else []
+    if not weeks or complete["area_code"].nunique() < frame["area_code"].nunique():
+        return [], ""
+    last = weeks[0]
+    while last + 1 in weeks:
+        last += 1
+    span = frame[frame["week"].between(weeks[0], last)]
+    sums = span.groupby(["area_code", "place"], as_index=False)["deaths"].sum()
+    year = int(frame["year"].iloc[0])
+    out = [{"area_code": r.area_code, "year": year, "week": last, "cause": "all_causes",
+            "place": r.place, "deaths": float(r.deaths), "basis": "registrations",
+            "measure": "deaths_year_to_date"} for r in sums.itertuples()]
+    return out, f"{year} weeks {weeks[0]}-{last}"
 
 
 # --------------------------------------------------------------------------- CMD CSV dataset
