@@ -24,6 +24,7 @@ th{background:#f0f0f0}.status{font-weight:bold;white-space:nowrap}
 .label{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em;font-weight:bold}
 .illustrative{background:#c00000;color:#fff}.real{background:#1a6b1a;color:#fff}
 .reason{color:#555;font-size:.9em}ul.headlines{margin:0;padding-left:1.1em}
+td.state{width:16em;max-width:16em}td.figures{min-width:20em}
 """
 
 
@@ -81,12 +82,14 @@ def _cells(row: Row, prefix: str) -> str:
     aside = [f for f in row.entry.get("files") or [] if row.entry is not shown]
     links += "".join(f' <a href="{_e(prefix + f)}">{_e(f.split("/")[0])} copy</a>'
                      for f in aside)
-    title = shown.get("title") or row.entry.get("title") or row.notebook
+    # a skipped or failed notebook that never started its report: its name in words
+    title = (shown.get("title") or row.entry.get("title")
+             or row.notebook.replace("_", " ").capitalize())
     figures = f'<ul class="headlines">{figures}</ul>' if figures else ""
     return (
         f"<td>{_e(title)}<div class=\"reason\">{_e(row.notebook)}</div></td>"
-        f"<td>{status}</td>"
-        f"<td>{figures}</td>"
+        f'<td class="state">{status}</td>'
+        f'<td class="figures">{figures}</td>'
         f"<td>{_e(shown.get('period'))}</td>"
         f"<td>{_e(_date(shown.get('finished')))}</td><td>{_e(shown.get('data_date'))}</td>"
         f"<td>{_label(shown.get('illustrative'))}</td><td>{links}</td>"
