@@ -23,7 +23,7 @@ th{background:#f0f0f0}.status{font-weight:bold;white-space:nowrap}
 .ok{color:#1a6b1a}.failed{color:#b00020}.skipped{color:#8a5a00}.up-to-date{color:#245a9a}
 .label{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em;font-weight:bold}
 .illustrative{background:#c00000;color:#fff}.real{background:#1a6b1a;color:#fff}
-.reason{color:#555;font-size:.9em}ul.headlines{margin:0;padding-left:1.1em}
+.reason{color:#555;font-size:.9em;overflow-wrap:anywhere}ul.headlines{margin:0;padding-left:1.1em}
 td.state{width:16em;max-width:16em}td.figures{min-width:20em}
 """
 
