@@ -104,37 +104,43 @@ def execute(task: Task, kernels: KernelSource, next_notebook: Path | None = None
         task.work_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{task.name}-", dir=task.work_root))
     staged = staging / f"{task.name}.ipynb"
-    kernel = None
     error: BaseException | None = None
-    try:
-        # 1. a fresh kernel, and the next one booting meanwhile
-        mark = time.monotonic()
-        kernel = kernels.take(task.notebook, task.kernel_name)
-        if next_notebook is not None:
-            kernels.prestart(next_notebook, task.kernel_name)
-        timings["kernel_start"] = time.monotonic() - mark
-
-        # 2. papermill injects the parameters and executes the notebook
-        mark = time.monotonic()
-        engine: dict[str, Any] = {"km": kernel.manager}
-        if task.timeout:
-            deadline = clock + task.timeout  # nbclient asks each cell's limit: what is left
-            engine["timeout_func"] = lambda _cell: max(deadline - time.monotonic(), 0.05)
+    for attempt in (1, 2):
+        kernel = None
+        error = None
         try:
-            papermill.execute_notebook(
-                str(task.notebook), str(staged),
-                parameters={k: task.parameters[k] for k in task.injected},
-                kernel_name=kernel.kernel_name, cwd=str(kernel.workdir), progress_bar=False,
-                log_output=False, request_save_on_cell_execute=False,
-                start_timeout=KERNEL_START_TIMEOUT, **engine)
-        except Exception as exc:  # classified below
+            # 1. a fresh kernel, and the next one booting meanwhile
+            mark = time.monotonic()
+            kernel = kernels.take(task.notebook, task.kernel_name)
+            if next_notebook is not None and attempt == 1:
+                kernels.prestart(next_notebook, task.kernel_name)
+            timings["kernel_start"] = time.monotonic() - mark
+
+            # 2. papermill injects the parameters and executes the notebook
+            mark = time.monotonic()
+            engine: dict[str, Any] = {"km": kernel.manager}
+            if task.timeout:
+                deadline = clock + task.timeout  # nbclient asks each cell's limit: what is left
+                engine["timeout_func"] = lambda _cell, end=deadline: max(end - time.monotonic(),
+                                                                          0.05)
+            try:
+                papermill.execute_notebook(
+                    str(task.notebook), str(staged),
+                    parameters={k: task.parameters[k] for k in task.injected},
+                    kernel_name=kernel.kernel_name, cwd=str(kernel.workdir),
+                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    start_timeout=KERNEL_START_TIMEOUT, **engine)
+            except Exception as exc:  # classified below
+                error = exc
+            timings["execute"] = time.monotonic() - mark
+        except Exception as exc:  # the kernel could not start
             error = exc
-        timings["execute"] = time.monotonic() - mark
-    except Exception as exc:  # the kernel could not start
-        error = exc
-    finally:
-        if kernel is not None:
-            kernel.shutdown()
+        finally:
+            if kernel is not None:
+                kernel.shutdown()
+        # a kernel that died while booting ran no cell: start another one, once
+        if not _died_while_booting(error):
+            break
 
     entry: dict[str, Any] = {
         "notebook": display_path(task.notebook),
@@ -255,6 +261,12 @@ def _input_sources(task: Task, tables_read: list[str] | None,
         processed = keys.read_processed_manifest(task.parameters.get("data_dir"))
         return keys.table_sources(processed, tables_read, task.area_code)
     return [dict(item) for item in inputs] if inputs else None
+
+
+def _died_while_booting(error: BaseException | None) -> bool:
+    """True for nbclient's "Kernel died before replying to kernel_info": the kernel process
+    exited before the notebook started (no cell ran), so running it again is safe."""
+    return isinstance(error, RuntimeError) and "before replying to kernel_info" in str(error)
 
 
 def describe_error(exc: BaseException, timeout: float | None = None) -> str:

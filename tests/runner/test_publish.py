@@ -89,3 +89,12 @@ def test_plain_area_folder_of_the_older_runner_is_adopted(tmp_path: Path) -> Non
     assert legacy.is_symlink()
     assert (legacy / "jsna.html").read_text() == "old report"
     assert not (legacy / ".staging-jsna-x").exists()
+
+
+def test_only_a_kernel_that_died_while_booting_is_started_again() -> None:
+    from asclib.run.execute import _died_while_booting
+
+    assert _died_while_booting(RuntimeError("Kernel died before replying to kernel_info"))
+    assert not _died_while_booting(RuntimeError("Kernel died"))
+    assert not _died_while_booting(ValueError("before replying to kernel_info"))
+    assert not _died_while_booting(None)
