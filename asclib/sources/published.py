@@ -162,27 +162,8 @@ load_asc_measures_csv = _table_loader("asc_measures")
 load_asc_finance_csv = _table_loader("asc_finance")
 load_care_home_unit_costs_csv = _table_loader("care_home_unit_costs")
 
-#: old names of the schemas, now defined once in the registry (asclib.tables)
-_OLD_SCHEMA_NAMES = {
-    "SEED_FIGURES": "seed_figures", "LOCAL_AUTHORITIES": "local_authorities",
-    "CARE_HOME_DEATHS": "care_home_deaths", "MONTHLY_DEATHS": "monthly_deaths",
-    "ENGLAND_DEATHS_BY_PLACE": "england_deaths_by_place",
-    "NEAREST_NEIGHBOURS": "nearest_neighbours", "ASC_MEASURES": "asc_measures",
-    "POPULATION": "population", "ASC_FINANCE": "asc_finance",
-    "CARE_HOME_UNIT_COSTS": "care_home_unit_costs",
-}
-
-
-def __getattr__(name: str) -> pa.DataFrameSchema:
-    if name in _OLD_SCHEMA_NAMES:
-        from asclib.tables import TABLES
-
-        return TABLES[_OLD_SCHEMA_NAMES[name]].schema
-    raise AttributeError(name)
-
-
 # --------------------------------------------------------------------------- making the extracts
-# (``scripts/extract_published.py`` is the command; the demo generator is asclib/demo.py)
+# (``scripts/extract_published.py`` is the command; the demo generator is asclib/demo/)
 
 FLOAT_FORMAT = "%.12g"
 SCRIPT = "scripts/extract_published.py"
