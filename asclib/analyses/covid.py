@@ -426,15 +426,30 @@ def outbreak_timeline(outbreaks: pd.DataFrame, start: Any = None, end: Any = Non
             last = max(declared.max(), closed.max() if closed.notna().any() else declared.max())
             end = pd.Timestamp(last) + pd.offsets.Week(weekday=6)
     dates = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
-    records = []
-    for date in dates:
-        state = outbreak_state(outbreaks, date, area_code)
-        records.append({"date": date, "homes_with_open_outbreak":
-                        state["homes_with_open_outbreak"],
-                        "resident_cases": state["resident_cases"],
-                        "staff_cases": state["staff_cases"]})
-    return pd.DataFrame.from_records(
-        records, columns=["date", "homes_with_open_outbreak", "resident_cases", "staff_cases"])
+    require_columns(outbreaks, "care_home_outbreaks",
+                     ["home_id", "date_declared", "date_closed", "resident_cases",
+                      "staff_cases"])
+    # outbreak_state at every date at once: an open[date, outbreak] matrix (the same rule as
+    # _open_mask), outbreaks grouped by home as groupby("home_id") does (rows without a home
+    # dropped), cases summed over the open outbreaks.
+    rows = rows[rows["home_id"].notna()]
+    declared = pd.to_datetime(rows["date_declared"]).to_numpy("datetime64[ns]")
+    closed = pd.to_datetime(rows["date_closed"]).to_numpy("datetime64[ns]")
+    when = dates.to_numpy("datetime64[ns]")[:, None]
+    is_open = (declared[None, :] <= when) & (np.isnat(closed)[None, :] | (closed[None, :] > when))
+    home_of, homes = pd.factorize(rows["home_id"])
+    per_home = np.zeros((len(rows), len(homes)), dtype=np.int64)
+    per_home[np.arange(len(rows)), home_of] = 1
+    open_homes = (is_open.astype(np.int64) @ per_home) > 0
+    cases = {column: is_open.astype(np.float64)
+             @ pd.to_numeric(rows[column]).fillna(0).to_numpy(dtype=np.float64)
+             for column in ("resident_cases", "staff_cases")}
+    return pd.DataFrame({
+        "date": dates,
+        "homes_with_open_outbreak": open_homes.sum(axis=1).astype(int),
+        "resident_cases": np.rint(cases["resident_cases"]).astype(int),
+        "staff_cases": np.rint(cases["staff_cases"]).astype(int),
+    })
 
 
 #: Where the headline ``excess_deaths`` comes from (the manifest's ``excess_deaths_source``).

@@ -81,9 +81,29 @@ def _numbers(frame: pd.DataFrame, column: str, default: float | None = None) -> 
     return values if default is None else values.fillna(default)
 
 
+#: pandas ``attrs`` key marking a frame made by :func:`prepare` (its value: weeks_per_year).
+PREPARED_MARK = "asclib_day_services_prepared"
+
+
+def prepare(placements: pd.DataFrame, weeks_per_year: float = WEEKS_PER_YEAR) -> pd.DataFrame:
+    """The placements typed, with ``daily_cost_gbp`` (daily rate + 1:1 per day),
+    ``annual_cost_gbp`` (daily cost x days per week x ``weeks_per_year``), ``age_band`` and
+    the client-level ``client_age`` / ``client_reason`` (each client's first placement).
+
+    Every function of this module prepares its input; given a frame made here (and the same
+    ``weeks_per_year``) it skips that step, so a notebook prepares once instead of once per
+    table and chart. Rows selected from a prepared frame stay prepared; to change rates or
+    days, edit the raw placements and prepare again.
+    """
+    return _prepared(placements, weeks_per_year)
+
+
 def _prepared(placements: pd.DataFrame, weeks_per_year: float = WEEKS_PER_YEAR) -> pd.DataFrame:
     """Typed copy with ``daily_cost_gbp``, ``annual_cost_gbp``, ``age_band`` and client-level
-    attributes (``client_age``, ``client_reason``)."""
+    attributes (``client_age``, ``client_reason``); a frame already made by :func:`prepare`
+    with the same ``weeks_per_year`` as it is (never modified by the callers)."""
+    if placements.attrs.get(PREPARED_MARK) == weeks_per_year and not placements.empty:
+        return placements
     require_columns(placements, "day_service_placements", REQUIRED)
     if placements.empty:
         raise ValueError("table 'day_service_placements' has no rows")
@@ -103,6 +123,7 @@ def _prepared(placements: pd.DataFrame, weeks_per_year: float = WEEKS_PER_YEAR) 
     out["client_age"] = out["client_id"].map(first["age"])
     out["client_reason"] = out["client_id"].map(first["primary_support_reason"])
     out["age_band"] = age_bands(out["client_age"])
+    out.attrs[PREPARED_MARK] = weeks_per_year
     return out
 
 

@@ -15,9 +15,19 @@ Modules, one concern each:
 - :mod:`~asclib.run.batch`     :func:`run`: plan, skip up-to-date pairs, execute, publish.
 """
 
-from asclib.run.batch import RunResult, RunSummary, notebook_defaults, run
-from asclib.run.execute import Outcome, Task
-from asclib.run.lock import LockedByAnotherRun
+import sys
+
+# papermill imports nbformat, which imports jsonschema; when the optional package rfc3987_syntax
+# is installed (jupyterlab pulls it in through jupyter-events), jsonschema compiles its ~40 lark
+# grammars on import, ~0.9 s in every runner process (client and each worker), only to check
+# "iri" string formats that notebook validation never uses. Runner processes opt out (jsonschema
+# treats the package as absent); kernels and other tools are unaffected. See
+# benchmarks/bench_batch.py for the start-up it saves.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+from asclib.run.batch import RunResult, RunSummary, notebook_defaults, run  # noqa: E402
+from asclib.run.execute import Outcome, Task  # noqa: E402
+from asclib.run.lock import LockedByAnotherRun  # noqa: E402
 
 __all__ = ["LockedByAnotherRun", "Outcome", "RunResult", "RunSummary", "Task",
            "notebook_defaults", "run"]

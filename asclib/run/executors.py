@@ -39,6 +39,9 @@ def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int,
         os._exit(0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle
     kernels = KernelSource(work_root, bind_to_worker=True, fork=fork_kernels)
+    kernels.launch_zygote()
+    import papermill  # noqa: F401  (imported while the zygote imports: both start-ups overlap)
+
     try:
         while True:
             item = inbox.get()

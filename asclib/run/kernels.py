@@ -149,17 +149,26 @@ class Zygote:
     """A pre-imported process (``python -m asclib.run.zygote``) that forks kernels."""
 
     def __init__(self, bind_to_worker: bool):
+        """Launch the process; it imports while the caller goes on (see :meth:`wait_ready`)."""
         import subprocess
 
         self.process = subprocess.Popen(
             [sys.executable, "-m", "asclib.run.zygote"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, text=True,
             preexec_fn=die_with_parent if bind_to_worker else None)
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Wait until the zygote has imported everything (its ``ready`` line)."""
+        if self.ready:
+            return
         if (self.process.stdout.readline() or "").strip() != "ready":
             self.close()
             raise RuntimeError("the kernel zygote did not start")
+        self.ready = True
 
     def fork(self, connection_file: str, cwd: str) -> int:
+        self.wait_ready()
         self.process.stdin.write(json.dumps({"connection_file": connection_file,
                                              "cwd": cwd}) + "\n")
         self.process.stdin.flush()
@@ -241,6 +250,15 @@ class KernelSource:
         except Exception:
             return False
         return bool(argv) and Path(argv[0]).resolve() == Path(sys.executable).resolve()
+
+    def launch_zygote(self) -> None:
+        """Start the zygote's imports now (forking only), so that they overlap with the
+        caller's own start-up; the first kernel then forks without waiting for them."""
+        if self.fork and self.zygote is None:
+            try:
+                self.zygote = Zygote(self.bind_to_worker)
+            except OSError:  # no zygote: kernels are launched the usual way
+                self.fork = False
 
     def _start_forked(self, name: str, workdir: Path) -> Kernel:
         if self.zygote is None:

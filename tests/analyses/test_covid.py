@@ -213,6 +213,30 @@ def test_outbreak_timeline_weekly(outbreaks):
     assert timeline["staff_cases"].tolist() == [0, 3, 3, 7, 4, 6, 6]
 
 
+def test_outbreak_timeline_matches_outbreak_state_every_week():
+    """The vectorised timeline agrees with outbreak_state date by date on the bundled logs of
+    every council (several outbreaks of one home, open and closed ones), per area."""
+    from asclib.data import open_data
+
+    log = open_data().table("care_home_outbreaks")
+    assert len(log) > 100
+    for area in sorted(log["area_code"].unique())[:6]:
+        timeline = covid.outbreak_timeline(log, area_code=area)
+        assert len(timeline) > 4
+        for row in timeline.itertuples():
+            state = covid.outbreak_state(log, row.date, area)
+            assert (row.homes_with_open_outbreak, row.resident_cases, row.staff_cases) == (
+                state["homes_with_open_outbreak"], state["resident_cases"],
+                state["staff_cases"]), (area, row.date)
+
+
+def test_outbreak_timeline_skips_rows_without_a_home(outbreaks):
+    no_home = outbreaks.iloc[[0]].assign(home_id=None, resident_cases=50)
+    timeline = covid.outbreak_timeline(pd.concat([outbreaks, no_home]), "2021-01-01",
+                                       "2021-02-14")
+    assert timeline["resident_cases"].tolist() == [0, 5, 5, 15, 11, 13, 12]
+
+
 def test_headlines(weekly_deaths, outbreaks):
     excess = covid.excess_comparison(weekly_deaths, AREA, ENGLAND, 2020)
     by_place = covid.covid_deaths_by_place(weekly_deaths, AREA, ENGLAND, 2020)

@@ -67,6 +67,26 @@ def test_annual_cost_rate_plus_one_to_one_times_days_times_weeks():
         pytest.approx(60 * 3 * 48)
 
 
+def test_prepared_placements_give_the_same_tables_and_are_prepared_once(cohort, three):
+    prepared = ds.prepare(cohort)
+    assert prepared.attrs[ds.PREPARED_MARK] == 52
+    assert ds.prepare(prepared) is prepared            # prepared once, then passed through
+    rows = prepared[prepared["provider"] == "A"]
+    assert ds.prepare(rows) is rows                    # a selection stays prepared
+    assert ds.headlines(prepared) == ds.headlines(cohort)
+    assert ds.headlines(prepared)["annual_cost_gbp"] == pytest.approx(108_940)
+    for by in (None, "provider", "age_band"):
+        pd.testing.assert_frame_equal(ds.cohort_summary(prepared, by),
+                                      ds.cohort_summary(cohort, by))
+    pd.testing.assert_frame_equal(ds.rate_variation(prepared, "service"),
+                                  ds.rate_variation(cohort, "service"))
+    assert ds.headlines(ds.prepare(three), MODEL)["banded_model_annual_change_gbp"] == \
+        pytest.approx(6_760)
+    # another number of weeks a year is prepared again, not taken from the mark
+    weeks_48 = ds.headlines(prepared, weeks_per_year=48)["annual_cost_gbp"]
+    assert weeks_48 == pytest.approx(108_940 * 48 / 52)
+
+
 def test_headlines(cohort):
     heads = ds.headlines(cohort)
     assert heads["clients"] == 16

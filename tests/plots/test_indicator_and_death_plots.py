@@ -59,8 +59,12 @@ def test_spine_chart_rows_bands_and_markers():
     # three bands per indicator
     assert len(ax.patches) == 12
     scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
-    # 4 area dots + 3 region diamonds (one region value missing)
-    assert len(scatters) == 7
+    # 4 area dots (one collection per outcome) + 3 region diamonds (one value missing)
+    points = [len(c.get_offsets()) for c in scatters]
+    assert sum(points) == 7 and points[-1] == 3
+    region = scatters[-1].get_offsets()
+    assert matplotlib.colors.to_hex(scatters[-1].get_facecolor()[0]) == "#ffffff"
+    assert len(region) == 3
     # the first area dot carries the Worst colour
     assert matplotlib.colors.to_hex(scatters[0].get_facecolor()[0]) == \
         style.SIGNIFICANCE_COLOURS["Worst"].lower()
