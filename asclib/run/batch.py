@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import datetime as dt
 import signal
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,8 @@ from asclib.run.publish import WORK_DIR, AreaStore, PublishError, write_atomic
 RUN_PARAMETERS = ("period", "comparator_group", "data_dir")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_BY_SIGNAL = {signal.SIGINT: 130, signal.SIGTERM: 143}
+#: Seconds between refreshes of OUT/index.html during a run.
+OVERVIEW_EVERY = 30.0
 
 
 @dataclass
@@ -243,6 +247,7 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
                 kernel_name: str | None, pdf: bool, force: bool, executor_name: str,
                 scheduler: str | None, stream: TextIO | None,
                 names: dict[str, str], fork_kernels: bool) -> RunSummary:
+    started_at = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     code = keys.code_identity()
     store = AreaStore(out, keys.environment(), area_page=index.area_page)
     store.clean_leftovers()
@@ -273,6 +278,22 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
 
     runner = (DaskExecutor(jobs, scheduler) if executor_name == "dask"
               else LocalExecutor(jobs, work_root, fork_kernels))
+    # OUT/index.html is refreshed while the run goes on (at most every OVERVIEW_EVERY
+    # seconds), so after a kill it lags the published reports by no more than that
+    overview_due = time.monotonic()
+
+    def refresh_overview() -> None:
+        nonlocal overview_due
+        if time.monotonic() < overview_due:
+            return
+        overview_due = time.monotonic() + OVERVIEW_EVERY
+        partial = RunSummary(list(results.values()), out)
+        heading = (f"Run in progress (started {started_at}): {len(results)} of {len(tasks)} "
+                   f"done so far: {partial.counts_line()}")
+        with contextlib.suppress(OSError):
+            write_overview(store, partial, heading)
+
+    refresh_overview()
     stopped_by: int | None = None
     write_error: str | None = None
     with _StopRequest() as stop:
@@ -295,6 +316,7 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
                             **outcome.entry, "status": "failed",
                             "reason": f"not published: {exc}"})
                         break
+                    refresh_overview()
                 else:
                     reporter.tick()
         finally:
@@ -329,8 +351,10 @@ def _publish(store: AreaStore, outcome: Outcome, reporter: Progress) -> RunResul
     return RunResult(outcome.area_code, outcome.name, outcome.status, dict(outcome.entry))
 
 
-def write_overview(store: AreaStore, summary: RunSummary) -> Path:
-    """``OUT/index.html``: every published area x notebook, with this run's statuses."""
+def write_overview(store: AreaStore, summary: RunSummary, heading: str | None = None) -> Path:
+    """``OUT/index.html``: every published area x notebook, with this run's statuses (where
+    this run has one; otherwise the status its manifest holds). ``heading``: the line under
+    the title (default: "Last run: " and the counts)."""
     this_run = {(r.area_code, r.notebook): r.status for r in summary.results}
     rows = []
     for area in store.areas():
@@ -341,6 +365,6 @@ def write_overview(store: AreaStore, summary: RunSummary) -> Path:
                 status = entry.get("status", "")
             rows.append(index.Row(area, manifest.get("area_name"), name, status, entry))
     path = store.out_dir / "index.html"
-    write_atomic(path, index.overview_page(rows, f"Last run: {summary.counts_line()}")
+    write_atomic(path, index.overview_page(rows, heading or f"Last run: {summary.counts_line()}")
                  .encode("utf-8"))
     return path

@@ -129,6 +129,10 @@ def test_killed_run_leaves_manifest_matching_files_and_no_process(
         assert "Traceback" not in err
     else:
         assert process.returncode == -signal.SIGKILL
+        # OUT/index.html is refreshed as the run goes (at its start, then every 30 s): a
+        # killed run's overview says it was in progress, never that it finished
+        page = (out / "index.html").read_text(encoding="utf-8")
+        assert "Run in progress (started " in page and "Last run:" not in page
     assert wait_until_gone(marker, 20) == [], "processes of the killed run survive"
     assert_manifest_matches_files(out)
     if (signum, point) != (signal.SIGKILL, "published"):
