@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,12 @@ class DataNotReadyError(LookupError):
     message says which table and which command to run."""
 
 
+def _codes(area_code: str | Sequence[str]) -> tuple[str, ...]:
+    """One area code or several, as a tuple without repeats (order kept)."""
+    return ((area_code,) if isinstance(area_code, str)
+            else tuple(dict.fromkeys(str(code) for code in area_code)))
+
+
 class Dataset:
     """The processed tables of one ``data/processed`` folder."""
 
@@ -45,7 +52,9 @@ class Dataset:
                 f"no processed data in {self.data_dir} (no _manifest.json): run `asc prepare` "
                 "(or `asc run`, which prepares first)")
         self.manifest: dict = json.loads(manifest_path.read_text(encoding="utf-8"))
-        self._cache: dict[str, pd.DataFrame] = {}
+        self._cache: dict[str, pd.DataFrame] = {}  # whole tables
+        self._area_cache: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = {}  # areas' rows
+        self._codes_cache: dict[str, set[str]] = {}  # the area codes of a table
         self._inputs: dict[str, dict] = {}
         self._tables_read: set[str] = set()
         self._illustrative = False
@@ -60,6 +69,34 @@ class Dataset:
     def _load(self, name: str) -> pd.DataFrame:
         if name in self._cache:
             return self._cache[name]
+        frame = pd.read_parquet(self._path(name), engine="pyarrow")
+        self._cache[name] = frame
+        return frame
+
+    def _load_area(self, name: str, area_codes: tuple[str, ...]) -> pd.DataFrame:
+        """The rows of ``area_codes`` in a table, in file order. Taken from the cached whole
+        table when it is loaded; otherwise only those rows are converted from Parquet (pyarrow
+        filters the rows before pandas sees them: with every council's records, a table is
+        10-150 times larger than one council's share)."""
+        if name in self._cache:
+            frame = self._cache[name]
+            return frame[frame["area_code"].isin(area_codes)].reset_index(drop=True)
+        if (name, area_codes) not in self._area_cache:
+            self._area_cache[name, area_codes] = pd.read_parquet(
+                self._path(name), engine="pyarrow",
+                filters=[("area_code", "in", list(area_codes))])
+        return self._area_cache[name, area_codes]
+
+    def _area_codes(self, name: str) -> set[str]:
+        """The area codes a table holds (its ``area_code`` column only)."""
+        if name not in self._codes_cache:
+            import pyarrow.parquet as pq
+
+            column = pq.read_table(self._path(name), columns=["area_code"]).column(0)
+            self._codes_cache[name] = set(column.drop_null().unique().to_pylist())
+        return self._codes_cache[name]
+
+    def _path(self, name: str) -> Path:
         entry = self.manifest.get("tables", {}).get(name)
         if entry is None:
             if name in TABLES:
@@ -77,9 +114,7 @@ class Dataset:
             raise DataNotReadyError(f"processed table {name!r} is missing ({path}): run "
                                     "`asc prepare`")
         # validated once at `asc prepare` (asclib.tables schema); trusted here
-        frame = pd.read_parquet(path, engine="pyarrow")
-        self._cache[name] = frame
-        return frame
+        return path
 
     def _record(self, name: str, area_code: str | None) -> None:
         entry = self.manifest["tables"][name]
@@ -95,20 +130,31 @@ class Dataset:
         if area_code is None and entry.get("illustrative"):
             self._illustrative = True
 
-    def table(self, name: str, area_code: str | None = None) -> pd.DataFrame:
+    def table(self, name: str, area_code: str | Sequence[str] | None = None) -> pd.DataFrame:
         """A processed table, typed (as validated by ``asc prepare``); only ``area_code``'s rows
-        if given.
+        if given, or the rows of several areas (e.g. ``[area, benchmark]``) in file order.
 
         Raises DataNotReadyError naming the table and the command to run when the processed
-        data are missing or the area has no rows.
+        data are missing or the area (the first area of a list) has no rows.
         """
-        frame = self._load(name)
-        if area_code is not None:
-            frame = frame[frame["area_code"] == area_code].reset_index(drop=True)
-            if frame.empty:
-                raise DataNotReadyError(self._no_rows_message(name, area_code))
-        self._record(name, area_code)
+        if area_code is None:
+            frame = self._load(name)
+            self._record(name, None)
+            return frame.copy()
+        codes = _codes(area_code)
+        frame = self._load_area(name, codes)
+        if frame.empty or (len(codes) > 1 and not (frame["area_code"] == codes[0]).any()):
+            raise DataNotReadyError(self._no_rows_message(name, codes[0]))
+        for code in codes:
+            self._record(name, code)
         return frame.copy()
+
+    def peek(self, name: str, area_code: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """A table (or the rows of the areas given) read to learn what the data hold, e.g.
+        which years or periods, WITHOUT recording it as an input of the report: the report's
+        provenance stays that of the rows it uses (read those with :meth:`table`). Do not
+        modify the frame returned."""
+        return self._load(name) if area_code is None else self._load_area(name, _codes(area_code))
 
     def has_rows(self, name: str, area_code: str | None = None) -> bool:
         """True when processed table ``name`` exists and (if given) holds rows for
@@ -117,12 +163,13 @@ class Dataset:
         if name not in self.manifest.get("tables", {}):
             return False
         try:
-            frame = self._load(name)
+            if area_code is None:
+                return bool(len(self._load(name)))
+            if name in self._cache:
+                return bool((self._cache[name]["area_code"] == area_code).any())
+            return area_code in self._area_codes(name)
         except DataNotReadyError:
             return False
-        if area_code is None:
-            return bool(len(frame))
-        return bool((frame["area_code"] == area_code).any())
 
     def _no_rows_message(self, name: str, area_code: str) -> str:
         label = f"{self._name_or_code(area_code)} ({area_code})"

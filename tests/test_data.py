@@ -83,6 +83,52 @@ def test_area_filter_and_clear_error(processed):
         data.table("budget_ledgr")
 
 
+def test_area_reads_convert_only_the_area_rows_and_equal_the_filtered_table(processed):
+    import pandas as pd
+
+    by_area, whole = asc_data.open_data(processed), asc_data.open_data(processed)
+    compared = 0
+    for name in by_area.tables:
+        full = whole.table(name)
+        if "area_code" not in full.columns:
+            continue
+        for code in (SEFTON, "E08000015", "E92000001", "E06000052"):
+            expected = full[full["area_code"] == code].reset_index(drop=True)
+            assert by_area.has_rows(name, code) == (not expected.empty), (name, code)
+            if expected.empty:
+                with pytest.raises(asc_data.DataNotReadyError):
+                    by_area.table(name, area_code=code)
+                continue
+            pd.testing.assert_frame_equal(by_area.table(name, area_code=code), expected)
+            compared += 1
+        # the whole table was never converted (the lookup is, for names in messages)
+        assert name == "local_authorities" or name not in by_area._cache
+    assert compared >= 15
+    # once the whole table is loaded, area reads are taken from it
+    ledger = by_area.table("budget_ledger")
+    assert len(by_area.table("budget_ledger", area_code=SEFTON)) == (
+        ledger["area_code"] == SEFTON).sum()
+
+
+def test_several_areas_in_one_read_and_unrecorded_peeks(processed):
+    import pandas as pd
+
+    data = asc_data.open_data(processed)
+    full = asc_data.open_data(processed).table("weekly_deaths")
+    both = data.table("weekly_deaths", area_code=[SEFTON, "E92000001", SEFTON])
+    expected = full[full["area_code"].isin([SEFTON, "E92000001"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(both, expected)
+    assert set(both["area_code"]) == {SEFTON, "E92000001"}
+    # the first area is the one that must have rows
+    with pytest.raises(asc_data.DataNotReadyError, match="E06000052"):
+        data.table("budget_ledger", area_code=["E06000052", SEFTON])
+    # a peek records nothing
+    fresh = asc_data.open_data(processed)
+    held = fresh.peek("weekly_deaths", SEFTON)
+    assert set(held["area_code"]) == {SEFTON} and len(held) > 500
+    assert fresh.inputs == [] and fresh.tables_read == []
+
+
 def test_inputs_and_illustrative_follow_the_reads(processed):
     data = asc_data.open_data(processed)
     assert data.inputs == [] and data.illustrative is False

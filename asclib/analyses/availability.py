@@ -58,11 +58,19 @@ def financial_years(first: pd.Timestamp, last: pd.Timestamp) -> list[str]:
     return [f"{y}/{(y + 1) % 100:02d}" for y in range(start, end + 1)]
 
 
-def _whole_table(data: Any, table: str) -> pd.DataFrame:
-    """A whole processed table read to learn what the data hold, without recording it as
-    an input of the report (its provenance stays that of the rows the report uses)."""
-    load = getattr(data, "_load", None)  # Dataset's unrecorded read, as has_rows uses
-    return load(table) if load is not None else data.table(table)
+def _whole_table(data: Any, table: str, area_code: str | list[str] | None = None
+                 ) -> pd.DataFrame:
+    """A processed table (or the rows of ``area_code``) read to learn what the data hold,
+    without recording it as an input of the report (its provenance stays that of the rows the
+    report uses): ``Dataset.peek``."""
+    peek = getattr(data, "peek", None)
+    if peek is not None:
+        return peek(table, area_code)
+    frame = data.table(table)
+    if area_code is None:
+        return frame
+    codes = [area_code] if isinstance(area_code, str) else list(area_code)
+    return frame[frame["area_code"].isin(codes)]
 
 
 def budget_periods(data: Any) -> list[str]:
@@ -94,14 +102,13 @@ def covid_periods(data: Any, area_code: str) -> list[str]:
     years: set[int] = set()
     for name in ("weekly_deaths", "monthly_deaths", "care_home_deaths"):
         if data.has_rows(name, area_code):
-            table = _whole_table(data, name)
-            years |= set(table.loc[table["area_code"] == area_code, "year"].astype(int))
+            years |= set(_whole_table(data, name, area_code)["year"].astype(int))
     if data.has_rows("care_home_deaths"):  # a county's care-home deaths: its districts' sum
         lookup = _whole_table(data, "local_authorities")
-        districts = set(lookup.loc[lookup["county_code"] == area_code, "area_code"])
+        districts = sorted(set(lookup.loc[lookup["county_code"] == area_code, "area_code"]))
         if districts:
-            table = _whole_table(data, "care_home_deaths")
-            years |= set(table.loc[table["area_code"].isin(districts), "year"].astype(int))
+            table = _whole_table(data, "care_home_deaths", districts)
+            years |= set(table["year"].astype(int))
     return [f"{y}/{(y + 1) % 100:02d}" for y in sorted(years) if y >= COVID_FIRST_YEAR]
 
 
@@ -153,5 +160,4 @@ def years_held(data: Any, table: str, area_code: str) -> set[int]:
     table or the area's rows are absent), without recording a read."""
     if not data.has_rows(table, area_code):
         return set()
-    frame = _whole_table(data, table)
-    return set(frame.loc[frame["area_code"] == area_code, "year"].astype(int))
+    return set(_whole_table(data, table, area_code)["year"].astype(int))
