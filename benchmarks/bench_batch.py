@@ -2,7 +2,12 @@
 floor, a no-change rerun, peak memory per process, and where one notebook's time goes.
 
     .venv/bin/python benchmarks/bench_batch.py [--areas N | --area CODE ...] [--jobs 1 2]
-        [--fresh-kernels]
+        [--fresh-kernels] [--processed DIR]
+    .venv/bin/python benchmarks/bench_batch.py --all-councils --processed DIR [--jobs 2]
+
+``--all-councils``: every English ASC council x 4 notebooks (``asc run --area all``), without the
+floor (608 empty notebooks) unless ``--floor`` is given; first make every notebook runnable:
+``asc demo-data --area all`` then ``asc prepare --processed DIR``.
 
 Runs the notebooks in notebooks/ on the processed data as they are (``--no-prepare``), each
 time into a fresh output folder, timed from the outside (interpreter start-up included), then
@@ -97,6 +102,15 @@ def floor_seconds(runs: int, jobs: int) -> float:
     return time.perf_counter() - started
 
 
+def statuses(out: Path) -> dict[str, int]:
+    """How many (area, notebook) entries of each status the manifests hold."""
+    counts: dict[str, int] = {}
+    for manifest_path in out.glob("*/manifest.json"):
+        for entry in json.loads(manifest_path.read_text())["notebooks"].values():
+            counts[entry.get("status", "?")] = counts.get(entry.get("status", "?"), 0) + 1
+    return counts
+
+
 def stage_times(out: Path) -> dict[str, dict[str, float]]:
     """Mean seconds per stage for each notebook, from manifests and executed notebooks."""
     import nbformat
@@ -136,13 +150,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--fresh-kernels", action="store_true",
                         help="time kernels started from scratch (no forking)")
+    parser.add_argument("--all-councils", action="store_true",
+                        help="every ASC council (asc run --area all); default --jobs 2")
+    parser.add_argument("--processed", type=Path, help="processed data (default: data/processed)")
+    parser.add_argument("--floor", action="store_true",
+                        help="with --all-councils: time the empty-notebook floor too")
     args = parser.parse_args(argv)
     notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-    areas = args.area or sorted(p.name for p in BUNDLED.iterdir() if p.is_dir())[: args.areas]
-    runs = len(notebooks) * len(areas)
     asc = [str(Path(sys.executable).with_name("asc")), "run", "--no-prepare"]
+    if args.processed:
+        asc += ["--processed", str(args.processed.resolve())]
     if args.fresh_kernels:
         asc.append("--fresh-kernels")
+    if args.all_councils:
+        from asclib.paths import RAW_DATA_DIR
+        from asclib.sources.la_lookup import load_lookup
+
+        lookup = load_lookup(RAW_DATA_DIR / "lookups" / "local_authorities.csv")
+        areas = ["all"]
+        runs = len(notebooks) * int(lookup["asc_authority"].sum())
+        if argv is None and "--jobs" not in sys.argv:
+            args.jobs = [2]
+    else:
+        areas = args.area or sorted(p.name for p in BUNDLED.iterdir()
+                                    if p.is_dir())[: args.areas]
+        runs = len(notebooks) * len(areas)
     for area in areas:
         asc += ["--area", area]
     print(f"{len(notebooks)} notebooks x {len(areas)} areas = {runs} runs "
@@ -155,15 +187,18 @@ def main(argv: list[str] | None = None) -> int:
         out = keep / f"jobs{jobs}"
         seconds, memory = timed_run([*asc, "--out", str(out), "--jobs", str(jobs)],
                                     uuid.uuid4().hex)
-        empty = floor_seconds(runs, jobs)
+        empty = floor_seconds(runs, jobs) if not args.all_councils or args.floor else float("nan")
         peaks = memory.by_kind()
         print(f"{jobs:>4}  {seconds:>11.1f}  {empty:>9.1f}  {seconds / empty:>5.2f}  "
               f"{seconds / runs:>5.2f}  {peaks.get('client', 0):.0f} / "
               f"{peaks.get('worker', 0):.0f} / {peaks.get('kernel', 0):.0f}")
         last_out = (out, jobs)
     out, jobs = last_out
+    print("statuses of the last run: " + ", ".join(
+        f"{count} {status}" for status, count in sorted(statuses(out).items())))
     rerun, _ = timed_run([*asc, "--out", str(out), "--jobs", str(jobs)], uuid.uuid4().hex)
-    print(f"no-change rerun of {runs} runs: {rerun:.1f} s (all up to date)")
+    print(f"no-change rerun of {runs} runs: {rerun:.1f} s (ok pairs up to date, skipped ones "
+          "reported again)")
     print("\nmean seconds per stage (one notebook, one area):")
     stages = stage_times(out)
     columns = ["kernel_start", "imports", "other cells", "figures", "execute", "html", "excel"]
