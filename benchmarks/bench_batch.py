@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = len(notebooks) * len(areas)
     for area in areas:
         asc += ["--area", area]
-    print(f"{len(notebooks)} notebooks x {len(areas)} areas = {runs} runs "
+    print(f"{len(notebooks)} notebooks x {runs // len(notebooks)} areas = {runs} runs "
           f"({os.cpu_count()} CPUs)")
     print(f"{'jobs':>4}  {'asc run (s)':>11}  {'floor (s)':>9}  {'ratio':>5}  "
           f"{'s/run':>5}  peak MB (client / worker / kernel or zygote)")

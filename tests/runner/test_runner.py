@@ -287,3 +287,31 @@ def test_cli_refuses_invalid_data_before_running(tmp_path: Path, monkeypatch, ca
     assert lines[0] == "data/raw/x.csv, column 'deaths', row 7: not a number"
     assert lines[1] == "data/raw/y.xlsx, sheet 'Ledger', column 'gross_gbp': missing column"
     assert not (tmp_path / "out" / AREA).exists()
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "fresh"])
+def test_a_worker_keeps_no_threads_or_sockets_of_finished_notebooks(
+        tmp_path: Path, data_dir: Path, fork: bool) -> None:
+    """nbclient leaves its kernel client running when given the kernel manager; the runner's
+    managers stop it at shutdown, so a worker's threads and open files stay flat over many
+    notebooks (a worker otherwise gained one heartbeat thread and ~12 files per notebook)."""
+    import os
+    import threading
+
+    from asclib.run import keys
+    from asclib.run.batch import plan
+    from asclib.run.execute import execute
+    from asclib.run.kernels import KernelSource
+
+    tasks = plan([notebook("ok")] * 4, [AREA], code=keys.code_identity(),
+                 injected={"data_dir": str(data_dir), "period": "2020/21"}, timeout=None,
+                 kernel_name=None, pdf=False, work_root=tmp_path)
+    kernels = KernelSource(tmp_path, fork=fork)
+    counts = []
+    try:
+        for task in tasks:
+            assert execute(task, kernels).status == "ok"
+            counts.append((threading.active_count(), len(os.listdir("/proc/self/fd"))))
+    finally:
+        kernels.close()
+    assert counts[-1] == counts[0], counts
