@@ -990,9 +990,14 @@ class _WideColumn:
     it to the table's title)."""
 
     def __init__(self, area: str | None, cause: str | None, place: str | None,
-                 measure: str, rank: tuple[int, ...]):
+                 measure: str, rank: tuple[int, ...], years: frozenset[int] = frozenset()):
         self.area, self.cause, self.place = area, cause, place
-        self.measure, self.rank = measure, rank
+        self.measure, self.rank, self.years = measure, rank, years
+
+    def counts_year(self, year: int) -> bool:
+        """False for a comparison column naming other years ("Number of deaths in 2021" on a
+        2022 row); an average names the years it averages, so it counts for any year."""
+        return self.measure != "deaths" or not self.years or year in self.years
 
 
 def _wide_column(label: str) -> _WideColumn | None:
@@ -1023,7 +1028,9 @@ def _wide_column(label: str) -> _WideColumn | None:
     measure = "five_year_average" if "average" in key else "deaths"
     rank = (int(bool(areas)), int(cause is not None), int("allages" not in key),
             int("nonresident" in key))
-    return _WideColumn(next(iter(areas), None), cause, next(iter(places), None), measure, rank)
+    years = frozenset(int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", raw))
+    return _WideColumn(next(iter(areas), None), cause, next(iter(places), None), measure, rank,
+                       years)
 
 
 class _WideTable:
@@ -1181,7 +1188,7 @@ def _wide_records(path: Path, file: str, tables: list[_WideTable]
                     continue
                 for c, value in zip(cols, numbers, strict=True):
                     col = table.columns[c]
-                    if np.isnan(value):
+                    if np.isnan(value) or not col.counts_year(week_year(week, ended)):
                         continue
                     key = (col.area, week_year(week, ended), week, col.cause, col.place,
                            col.measure)

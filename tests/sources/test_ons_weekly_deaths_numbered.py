@@ -238,6 +238,10 @@ def test_extra_columns_and_markers(old, numbered_file, tmp_path):
         for row in range(7, 7 + LAST_WEEK):
             sheet.cell(row, 3, "see note 4")
             sheet.cell(row, 4, 987_654)
+        book["1"].insert_cols(3)  # a comparison column first: passed over
+        book["1"]["C6"] = "Total deaths, all ages (2019)"
+        for row in range(7, 7 + LAST_WEEK):
+            book["1"].cell(row, 3, 10_000 + row)
         sheet["G7"] = "[x]"  # North West, week 1 (column shifted from E to G)
         sheet["H8"] = ":"  # Yorkshire and The Humber, week 2
         sheet["I9"] = "[c]"  # East Midlands, week 3
@@ -250,6 +254,7 @@ def test_extra_columns_and_markers(old, numbered_file, tmp_path):
     assert _value(new, area_code="E12000002", week=2, cause="all_causes", place="all") == \
         _value(old[0], area_code="E12000002", week=2, cause="all_causes", place="all")
     assert new["deaths"].max() < 987_654
+    assert _value(new, area_code=EW, week=1, cause="all_causes", place="all") == 12_254
 
 
 def test_sheet_renamed_and_reordered(old, numbered_file, tmp_path):
