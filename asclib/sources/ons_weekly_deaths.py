@@ -19,8 +19,42 @@
    regions); sex, age and IMD totals ("All people", "All ages", "All groups") are kept,
    breakdowns passed over. It has no year-to-date block and no COVID-19 deaths by place: the
    place totals are sums of the weekly all-cause place rows. Evidence: ONS's own transform,
-   ONS-OpenData/cmd-transforms ``weekly-deaths/main.py``. The numbered-sheet layout of the 2022
-   and 2023 editions ("1", "2", ... weeks as rows, categories as columns) is not read.
+   ONS-OpenData/cmd-transforms ``weekly-deaths/main.py``.
+
+   The numbered-sheet layout of the 2022 and 2023 editions (``publicationfileweekNN2022.xlsx``,
+   ``...2023.xlsx``) is read too: sheets "Cover", "Contents", "Notes", then "1", "2", ...; each
+   table has a few title and notes lines, then one header row holding "Week number" and "Week
+   ending" cells, then one row per week (weeks as rows), one column per category (areas, causes,
+   places, age groups). What public scripts reading these editions show: sheet "2" is deaths by age
+   group, ``read_excel(sheet = "2", skip = 6)`` with columns Week number | Week ending | All ages |
+   <1 | 01-04 | ... | 90+, for publicationfileweek522022 and publicationfileweek352023 alike
+   (public R scripts modelling excess deaths); sheet "4" (COVID-19 deaths by age) stacks persons,
+   males and females blocks with their own header rows (VictimOfMaths/COVID-19
+   ``Heatmaps/COVIDTotalDeathsPyramid.R``, week-18 2022 edition, ``sheet="4", range="A28:W46"`` /
+   ``"A49:W67"``, dropping Week ending and All ages); sheet "5" holds COVID-19 deaths by age with
+   weeks of two years in one table ("2022 & 2023": ``sheet="5", range="A7:W100"`` of the week-41
+   2023 edition; the 8th sheet of the week-52 2022 edition, ``range = 'A7:W111'``, "Week ending" as
+   dates, 2021 and 2022); the 6th sheet ("3") has its header in row 6 and 52 week rows below
+   (``rows = 6:59``; a flu-season script keeps its 5th and 6th columns as "Involving" / "Due to");
+   sheet "10" of the week-52 2022 edition is a weekly table in ``range = "A6:Q58"`` (kept as deaths
+   at home). The same evidence puts the week-52 2022 edition's publication on 10 January 2023 and
+   the week-35 2023 one's on 19 September 2023. Which sheet holds the regions and the places, and
+   the exact header words, are NOT in that evidence, so nothing here depends on sheet names, sheet
+   order or column positions: every sheet (any name) is recognised by a header row with "Week
+   number" and "Week ending" cells above rows of week numbers, and each column by the words of its
+   header (:func:`_wide_column`): an area by name ("England and Wales", "England", "Wales", the
+   nine regions) or ONS code, a cause ("COVID-19" involving/mentioned; "due to"/underlying COVID-19
+   and other causes are passed over; "respiratory"), a place ("Home", "Care home", ...), "average"
+   (the published five-year average); what the header leaves unsaid comes from the table's title
+   line (its one area, else England and Wales; its one place, else all places; COVID-19 when the
+   title says so and no column names a cause of its own). Columns that are not counts (differences,
+   rates, expected deaths, age bands, sexes), comparison columns naming another year, tables by
+   date of occurrence and tables of one sex are passed over; a header with words this reader does
+   not know is passed over rather than guessed. Reading a table stops at the first non-week row
+   below its weeks (the males block). Header spelling is matched on letters and digits only
+   (trailing or lost spaces, capitals). Where two columns give the same figure, the one whose
+   header names its area and cause wins. Place totals, as for the accessible layout, are sums of
+   the weekly place rows (all causes, and COVID-19 where it has places).
 
 2. The ONS CMD dataset "weekly-deaths-local-authority" CSV
    (``v4_0,calendar-years,time,admin-geography,geography,week-number,week,cause-of-death,
@@ -495,7 +529,10 @@ def load_weekly_workbook(path: str | Path) -> pd.DataFrame:
     workbook; the year-to-date block of the place sheet wherever it sits. The accessible
     layout of 2024 on ("Table_1" / "Table_3", see the module docstring): weekly rows of all
     causes and COVID-19 ("Table_3") and all causes by place ("Table_1"); year-to-date rows
-    only when the weekly place rows start at week 1 (their sum; no COVID-19 by place).
+    only when the weekly place rows start at week 1 (their sum; no COVID-19 by place). The
+    numbered-sheet layout of 2022 and 2023 ("1", "2", ... weeks as rows, see the module
+    docstring): every count column whose header names what it counts, year-to-date rows as
+    for the accessible layout (all causes, and COVID-19 where the place rows have it).
     """
     frame, _ = _workbook(path)
     return frame
@@ -584,7 +621,8 @@ def load_deaths_by_place(path: str | Path) -> pd.DataFrame:
     week-53 edition; "<start> to <end>" ISO dates when the block spans years), so the newest
     edition's national figures can be told from an older one's. From the accessible layout:
     all causes only, summed over the weeks that have every place ("2024 weeks 1-30"; "2020
-    weeks 11-39" when the place rows start later).
+    weeks 11-39" when the place rows start later); from the numbered-sheet layout the same,
+    with COVID-19 too where its place rows cover those weeks.
     """
     frame, period = _workbook(path, partial_totals=True)
     ytd = frame[frame["measure"] == "deaths_year_to_date"].copy()
@@ -613,9 +651,11 @@ def period_order(period: str) -> tuple[int, int]:
 
 def edition(path: str | Path) -> str | None:
     """The date the workbook states for itself (YYYY-MM-DD): a "Release date" / "Date of
-    publication" cell on a cover or contents sheet where there is one; otherwise the week-ended
-    date of the latest week with a total-deaths figure (the 2020 workbooks state no release
-    date, and each edition adds one week, so this orders editions). None for other files."""
+    publication" / "Publication date" cell on a cover or contents sheet where there is one;
+    otherwise the week-ended date of the latest week with an England and Wales total-deaths
+    figure (the 2020 workbooks state no release date, and each edition adds one week, so this
+    orders editions; unpublished weeks listed with empty cells do not count). None for other
+    files."""
     p = Path(path)
     try:
         names = sheet_names(p)
