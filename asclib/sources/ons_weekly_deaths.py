@@ -983,7 +983,8 @@ _FILLER = sorted((
     "mentioned", "mentioning", "onthedeathcertificate", "deathcertificate", "certificate",
     "includingnonresidents", "nonresidents", "residents", "usualresidence", "residence",
     "placeofoccurrence", "occurrence", "placeofdeath", "place", "where", "was", "with", "from",
-    "diseases", "disease",
+    "diseases", "disease", "over", "including", "excluding", "ending", "ended", "which",
+    "registration", "icd10", "icd",
     "the", "and", "of", "in", "on", "at", "by", "for", "to", "weekly", "week", "note",
     "notes", "covid19", "covid", "coronavirus", "respiratory", "underlying", "average",
     "fiveyear", "fiveyears", "previous", "years", "year", "corresponding", "provisional",
@@ -1063,7 +1064,8 @@ def _wide_column(label: str) -> _WideColumn | None:
         rest = rest.replace(word, "|")
     if len(re.sub(r"[^a-z]", "", rest)) > 2:
         return None  # words this reader does not know: never guess what the column counts
-    if not (areas or places or cause or any(w in key for w in ("deaths", "number", "average"))):
+    if not (areas or places or cause or any(
+            w in key for w in ("deaths", "number", "average", "allages"))):
         return None
     measure = "five_year_average" if "average" in key else "deaths"
     rank = (int(bool(areas)), int(cause is not None), int("allages" not in key),

@@ -103,7 +103,7 @@ def build_numbered_workbook(weekly: pd.DataFrame, tidy: pd.DataFrame, path: Path
     males.append([])
     males.append(["Males"])
     males.append(["Week number", "Week ending", "All ages", *AGES])
-    males.append([1, _ended(1), 5, *[1] * len(AGES)])
+    males.append([45, _ended(45), 5, *[1] * len(AGES)])  # a week the persons block lacks
     _table(book, "6", "Table 6: Deaths registered weekly by region of usual residence, "
            "England and Wales, 2020", ["England", *REGIONS.values(), "Wales"],
            {w: [value(ENGLAND, w), *[value(code, w) for code in REGIONS], value(WALES, w)]
@@ -204,6 +204,16 @@ def test_place_totals_cover_the_weeks_with_places(old, numbered_file):
 
 def test_edition_is_the_last_published_week(numbered_file, tmp_path):
     assert weekly_edition(numbered_file) == "2020-09-25"
+
+    def averages_ahead(book):  # averages are known for weeks not yet published
+        for row in range(7 + 39, 7 + LAST_WEEK):
+            book["1"].cell(row, 4, 9_000)
+
+    ahead = _edited(numbered_file, tmp_path, averages_ahead)
+    assert weekly_edition(ahead) == "2020-09-25"
+    frame = load_weekly_workbook(ahead)
+    assert frame.loc[frame["measure"] == "deaths", "week"].max() == 39
+    assert frame.loc[frame["measure"] == "five_year_average", "week"].max() == LAST_WEEK
 
     def stated(book):
         book["Cover"].append(["Publication date", "6 October 2020"])
@@ -311,3 +321,42 @@ def test_recognised_by_content_and_listed_by_asc_sources(numbered_file, tmp_path
     assert cli.main(["sources", "--data", str(raw)]) == 0
     (line,) = [x for x in capsys.readouterr().out.splitlines() if "anything at all" in x]
     assert "ons_weekly_deaths_workbook, edition 2020-10-06" in line and "periods 2020" in line
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("Total deaths, all ages (2022)", (None, "all_causes", None, "deaths")),
+    ("Total deaths: average of corresponding week over the previous 5 years (2016 to 2019, "
+     "2021) (England and Wales)", (EW, "all_causes", None, "five_year_average")),
+    ("Deaths involving COVID-19, all ages [note 4]", (None, "covid19", None, "deaths")),
+    ("Deaths where the underlying cause was respiratory disease (ICD-10 J00 to J99)",
+     (None, "respiratory", None, "deaths")),
+    ("England, Wales and non-residents", (EW, None, None, "deaths")),
+    ("East of England", ("E12000006", None, None, "deaths")),
+    ("E12000002", ("E12000002", None, None, "deaths")),
+    ("Hospital (acute or community, not psychiatric)", (None, None, "hospital", "deaths")),
+    ("Care homes", (None, None, "care_home", "deaths")),
+    ("England:CareHome (COVID-19)", (ENGLAND, "covid19", "care_home", "deaths")),
+    ("All ages", (None, None, None, "deaths")),
+    ("Deaths due to COVID-19", None), ("Influenza and pneumonia", None),
+    ("Scotland", None), ("E06000001", None), ("Difference from five-year average", None),
+    ("Percentage of all deaths", None), ("Expected deaths", None), ("90+", None), ("<1", None),
+    ("Males", None), ("Rate per 100,000 people", None), ("Dementia and Alzheimer's", None),
+    ("North East, North West", None),
+])
+def test_header_words(header, expected):
+    from asclib.sources.ons_weekly_deaths import _wide_column
+
+    column = _wide_column(header)
+    got = None if column is None else (column.area, column.cause, column.place, column.measure)
+    assert got == expected
+
+
+def test_all_ages_column_read_and_males_block_not(numbered_file, tmp_path):
+    def without_table_1(book):
+        del book["1"]
+
+    new = load_weekly_deaths(_edited(numbered_file, tmp_path, without_table_1))
+    # England and Wales totals now come from the age table's "All ages" (persons block only)
+    assert _value(new, area_code=EW, week=1, cause="all_causes", place="all") == 12_254
+    assert _value(new, area_code=EW, week=39, cause="all_causes", place="all") == 9_634
+    assert new["week"].max() == 39  # the males block below (week 45) is not read
