@@ -903,19 +903,20 @@ def _tidy_records(path: Path, file: str, tables: list[_TidyTable]
 
 
 def _complete_weeks(frame: pd.DataFrame) -> list[int]:
-    """The weeks in which every area of ``frame`` has every place and "all"."""
-    places = frame.groupby(["area_code", "week"])["place"].nunique()
-    complete = places[places == len(PLACE_ORDER)].reset_index()
+    """The weeks in which every area of ``frame`` has all six places."""
+    places = frame[frame["place"] != "all"].groupby(["area_code", "week"])["place"].nunique()
+    complete = places[places == len(PLACE_ORDER) - 1].reset_index()
     if complete.empty or complete["area_code"].nunique() < frame["area_code"].nunique():
         return []
     return sorted(set.intersection(*[set(g["week"]) for _, g in complete.groupby("area_code")]))
 
 
 def _tidy_place_totals(records: list[dict]) -> tuple[list[dict], str]:
-    """Deaths by place summed over the weeks of the latest year that have every place (and
-    "all") for England and Wales, England and Wales alike, weeks M-N without a gap; with the
-    period label "YYYY weeks M-N". All causes always; COVID-19 too where its place rows cover
-    the same weeks (the numbered-sheet layout has them, the accessible layout does not).
+    """Deaths by place summed over the weeks of the latest year that have all six places for
+    England and Wales, England and Wales alike, weeks M-N without a gap; with the period label
+    "YYYY weeks M-N"; "all" is the sum of the six places (so the totals add up whichever table
+    a weekly "all" figure came from). All causes always; COVID-19 too where its place rows
+    cover the same weeks (the numbered-sheet layout has them, the accessible layout does not).
     Neither layout has a year-to-date block of its own, so the totals are only as long as the
     weekly place rows. ([], "") when there are none."""
     frame = pd.DataFrame(records)
@@ -938,7 +939,10 @@ def _tidy_place_totals(records: list[dict]) -> tuple[list[dict], str]:
     if covid.empty or not set(range(weeks[0], last + 1)) <= set(_complete_weeks(covid)) \
             or covid["area_code"].nunique() < span["area_code"].nunique():
         span = span[span["cause"] == "all_causes"]
-    sums = span.groupby(["area_code", "cause", "place"], as_index=False)["deaths"].sum()
+    span = span[span["place"] != "all"]
+    places = span.groupby(["area_code", "cause", "place"], as_index=False)["deaths"].sum()
+    sums = pd.concat([places.groupby(["area_code", "cause"], as_index=False)["deaths"].sum()
+                      .assign(place="all"), places], ignore_index=True)
     year = int(frame["year"].iloc[0])
     out = [{"area_code": r.area_code, "year": year, "week": last, "cause": r.cause,
             "place": r.place, "deaths": float(r.deaths), "basis": "registrations",
