@@ -967,7 +967,7 @@ _WIDE_PLACES: dict[str, str] = {
 }
 _WEEK_HEADERS = frozenset({"weeknumber", "weekno", "week"})
 _ENDED_HEADERS = frozenset({"weekending", "weekended", "weekendingdate", "weekenddate"})
-#: Words of a column (squashed) that make it something other than a count of deaths.
+#: Words of a column header that make it something other than a count of deaths.
 _NOT_COUNTS = frozenset({
     "difference", "excess", "percentage", "percent", "rate", "rates", "change", "above",
     "below", "ratio", "cumulative", "expected", "proportion", "share", "confidence",
@@ -1128,10 +1128,11 @@ def _classify_wide(sheet: str, rows: list[tuple[object, ...]]) -> _WideTable | N
     data = [row for row in rows[r + 1:] if len(row) > week_col
             and _week_number(row[week_col]) is not None]
     columns: dict[int, _WideColumn] = {}
+    groups = _group_labels(rows[r - 1], max(week_col, ended_col) + 1) if r else {}
     for c, cell in enumerate(rows[r]):
         if c in (week_col, ended_col) or not isinstance(cell, str) or not cell.strip():
             continue
-        column = _wide_column(cell)
+        column = _wide_column(f"{groups[c]}: {cell}" if c in groups else cell)
         if column is not None and not _text_column([d[c] if c < len(d) else None
                                                     for d in data]):
             columns[c] = column
@@ -1140,6 +1141,21 @@ def _classify_wide(sheet: str, rows: list[tuple[object, ...]]) -> _WideTable | N
     _fill_from_title(columns, title)
     columns = {c: col for c, col in columns.items() if col.area and col.cause and col.place}
     return _WideTable(sheet, r, week_col, ended_col, columns, rows[r]) if columns else None
+
+
+def _group_labels(row: tuple[object, ...], first: int) -> dict[int, str]:
+    """Column -> the group label above it, where the row above the header spans groups of
+    category columns ("England and Wales" over "Home", "Hospital", ...; "Deaths involving
+    COVID-19" over the next places): each label carried right to the next one. Title and
+    notes lines sit in the week columns, so they are never taken for groups."""
+    labels: dict[int, str] = {}
+    current = None
+    for c in range(first, len(row)):
+        if isinstance(row[c], str) and row[c].strip():
+            current = row[c]
+        if current is not None:
+            labels[c] = current
+    return labels
 
 
 def _fill_from_title(columns: dict[int, _WideColumn], title: str) -> None:

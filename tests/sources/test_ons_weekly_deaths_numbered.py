@@ -281,6 +281,19 @@ def test_sheet_renamed_and_reordered(old, numbered_file, tmp_path):
     assert _value(new, area_code="E12000002", week=1, cause="all_causes", place="all") == 1_806
 
 
+def test_group_row_above_the_header(old, numbered_file, tmp_path):
+    def grouped(book):  # "All deaths" over C-I, "Deaths involving COVID-19" over J-O
+        sheet = book["8"]
+        sheet["C5"], sheet["J5"] = "All deaths", "Deaths involving COVID-19"
+        for column, label in zip("JKLMNO", PLACES.values(), strict=True):
+            sheet[f"{column}6"] = label
+
+    new = load_weekly_deaths(_edited(numbered_file, tmp_path, grouped))
+    keys = ["area_code", "year", "week", "cause", "place"]
+    pd.testing.assert_frame_equal(new.sort_values(keys).reset_index(drop=True),
+                                  old[0].sort_values(keys).reset_index(drop=True))
+
+
 def test_bad_count_names_sheet_row_column(numbered_file, tmp_path):
     def spoil(book):
         book["6"]["E9"] = "lots"  # North West, week 3
