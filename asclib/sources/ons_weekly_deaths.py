@@ -51,10 +51,13 @@
    rates, expected deaths, age bands, sexes), comparison columns naming another year, tables by
    date of occurrence and tables of one sex are passed over; a header with words this reader does
    not know is passed over rather than guessed. Reading a table stops at the first non-week row
-   below its weeks (the males block). Header spelling is matched on letters and digits only
-   (trailing or lost spaces, capitals). Where two columns give the same figure, the one whose
-   header names its area and cause wins. Place totals, as for the accessible layout, are sums of
-   the weekly place rows (all causes, and COVID-19 where it has places).
+   below its weeks (the males block). A row just above the header whose cells span groups of
+   category columns ("England and Wales" over places, "Deaths involving COVID-19" over the next
+   ones) is read with each header. Header spelling is matched on letters and digits only (trailing
+   or lost spaces, capitals). Where two columns give the same figure, the one whose header names
+   its area and cause wins. An age table's "All ages" column counts as the total, below any column
+   naming its cause. Place totals, as for the accessible layout, are sums of the weekly place rows
+   (all causes, and COVID-19 where it has places).
 
 2. The ONS CMD dataset "weekly-deaths-local-authority" CSV
    (``v4_0,calendar-years,time,admin-geography,geography,week-number,week,cause-of-death,
