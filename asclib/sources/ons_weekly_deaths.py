@@ -1218,48 +1218,59 @@ def numbered_layout_tables(path: str | Path) -> list[_WideTable]:
     return tables if wanted else []
 
 
+def _week_rows(rows, table: _WideTable) -> list[tuple[int, int, date | None, tuple]]:
+    """(row index, week, week-ending date, cells) of a table's weeks, stopping at the first
+    row below them that is not a week (the next block: males, females, notes)."""
+    out = []
+    for index, row in enumerate(rows):
+        if index <= table.header_row:
+            continue
+        week = _week_number(row[table.week_col] if table.week_col < len(row) else None)
+        if week is None:
+            if out and any(v is not None and str(v).strip() for v in row):
+                break
+            continue
+        ended = _as_date(row[table.ended_col]) if table.ended_col < len(row) else None
+        out.append((index, week, ended, row))
+    return out
+
+
 def _wide_records(path: Path, file: str, tables: list[_WideTable]
                   ) -> tuple[list[dict], list[DataProblem]]:
-    """Weekly rows of the numbered-sheet layout as tidy records. Reading a table stops at the
-    first row below its weeks that is not a week (the next block: males, females, notes); a
-    week with empty cells (not yet published) gives no row; where two columns give the same
-    figure, the one whose header names its area and cause wins."""
+    """Weekly rows of the numbered-sheet layout as tidy records (one column's cells parsed at
+    once). A week with empty cells (not yet published) gives no row; where two columns give
+    the same figure, the one whose header names its area and cause wins, then the first."""
     records: dict[tuple, dict] = {}
     problems: list[DataProblem] = []
     workbook = open_workbook_checked(path)
     try:
         for table in tables:
-            cols = sorted(table.columns)
-            started = False
-            for index, row in enumerate(workbook[table.sheet].iter_rows(values_only=True)):
-                if index <= table.header_row:
-                    continue
-                cell = row[table.week_col] if table.week_col < len(row) else None
-                week = _week_number(cell)
-                if week is None:
-                    if started and (any(v is not None and str(v).strip() for v in row)):
-                        break
-                    continue
-                started = True
-                ended = _as_date(row[table.ended_col]) if table.ended_col < len(row) else None
-                numbers, found = _numbers(
-                    row, cols, file=file, sheet=table.sheet, row_index=index,
-                    where=table.where)
+            weeks = _week_rows(workbook[table.sheet].iter_rows(values_only=True), table)
+            undated: set[int] = set()
+            for c in sorted(table.columns):
+                col = table.columns[c]
+                numbers, _, found = cells_to_numbers(
+                    [_without_footnote(r[c]) if c < len(r) else None for *_, r in weeks],
+                    file=file, sheet=table.sheet, column=table.where(c),
+                    rows=[index + 1 for index, *_ in weeks])
                 problems += found
-                if ended is None and not np.all(np.isnan(numbers)):
-                    problems.append(DataProblem(
-                        file, f"week-ending cell '{row[table.ended_col]}' is not a date",
-                        sheet=table.sheet, row=index + 1, column=excel_column(table.ended_col)))
-                    continue
-                for c, value in zip(cols, numbers, strict=True):
-                    col = table.columns[c]
-                    if np.isnan(value) or not col.counts_year(week_year(week, ended)):
+                for (index, week, ended, row), value in zip(weeks, numbers, strict=True):
+                    if np.isnan(value):
                         continue
-                    key = (col.area, week_year(week, ended), week, col.cause, col.place,
-                           col.measure)
-                    if key in records and records[key]["rank"] >= col.rank:
+                    if ended is None:
+                        if index not in undated:
+                            undated.add(index)
+                            problems.append(DataProblem(
+                                file, f"week-ending cell '{row[table.ended_col]}' is not a "
+                                "date", sheet=table.sheet, row=index + 1,
+                                column=excel_column(table.ended_col)))
                         continue
-                    records[key] = {"area_code": col.area, "year": key[1], "week": week,
+                    year = week_year(week, ended)
+                    key = (col.area, year, week, col.cause, col.place, col.measure)
+                    if not col.counts_year(year) or (key in records
+                                                     and records[key]["rank"] >= col.rank):
+                        continue
+                    records[key] = {"area_code": col.area, "year": year, "week": week,
                                     "cause": col.cause, "place": col.place,
                                     "deaths": float(value), "basis": "registrations",
                                     "measure": col.measure, "rank": col.rank, "ended": ended}

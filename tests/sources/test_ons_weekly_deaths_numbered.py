@@ -373,3 +373,14 @@ def test_all_ages_column_read_and_males_block_not(numbered_file, tmp_path):
     assert _value(new, area_code=EW, week=1, cause="all_causes", place="all") == 12_254
     assert _value(new, area_code=EW, week=39, cause="all_causes", place="all") == 9_634
     assert new["week"].max() == 39  # the males block below (week 45) is not read
+
+
+def test_week_ending_not_a_date_names_sheet_row_column(numbered_file, tmp_path):
+    def spoil(book):
+        book["6"]["B7"] = "first Friday"  # week 1
+
+    with pytest.raises(InputDataError) as caught:
+        load_weekly_workbook(_edited(numbered_file, tmp_path, spoil))
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("6", 7, "B")
+    assert "'first Friday' is not a date" in problem.message
