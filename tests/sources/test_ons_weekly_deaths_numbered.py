@@ -384,3 +384,25 @@ def test_week_ending_not_a_date_names_sheet_row_column(numbered_file, tmp_path):
     (problem,) = caught.value.problems
     assert (problem.sheet, problem.row, problem.column) == ("6", 7, "B")
     assert "'first Friday' is not a date" in problem.message
+
+
+def test_cause_from_the_title_and_weeks_of_two_years(old, numbered_file, tmp_path):
+    def covid_by_region(book):  # plain region headers: the title says what they count
+        sheet = book.create_sheet("7")
+        sheet.append(["Table 7: Deaths involving COVID-19 by region of usual residence, "
+                      "England and Wales"])
+        sheet.append([])
+        sheet.append(["Week number", "Week ending", "North East", "Wales"])
+        for week, ended in ((51, date(2019, 12, 20)), (52, date(2019, 12, 27)),
+                            (1, date(2020, 1, 3)), (2, date(2020, 1, 10))):
+            sheet.append([week, ended, 7, 8])
+
+    new = load_weekly_deaths(_edited(numbered_file, tmp_path, covid_by_region))
+    covid = new[(new["area_code"] == "E12000001") & (new["cause"] == "covid19")]
+    assert list(zip(covid["year"], covid["week"], covid["deaths"], strict=True)) == [
+        (2019, 51, 7), (2019, 52, 7), (2020, 1, 7), (2020, 2, 7)]
+    assert _value(new, area_code=WALES, year=2019, week=52, cause="covid19", place="all") == 8
+    # the all-cause figures of those regions are untouched
+    assert _value(new, area_code="E12000001", week=1, cause="all_causes", place="all") == \
+        _value(old[0], area_code="E12000001", week=1, cause="all_causes", place="all")
+    assert weekly_edition(_edited(numbered_file, tmp_path, covid_by_region)) == "2020-09-25"
