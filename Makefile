@@ -27,7 +27,7 @@ help:
 	@echo "make test       run the test suite (pytest + nbval on notebooks/)"
 	@echo "make lab        open JupyterLab with the project's kernel"
 	@echo "make lint       ruff"
-	@echo "make bench      every benchmark: statistics, prepare, demo data, suite, batch"
+	@echo "make bench      every benchmark: statistics, prepare, demo data, suite, batch, weekly layouts"
 	@echo "make notebooks  re-execute notebooks/ in place on the bundled data (then commit)"
 	@echo "make clean      remove generated reports, processed data and caches (keeps .venv)"
 
@@ -83,6 +83,7 @@ bench: setup
 	$(PY) benchmarks/bench_demo.py
 	$(PY) benchmarks/bench_suite.py
 	$(PY) benchmarks/bench_batch.py
+	$(PY) benchmarks/bench_weekly_layouts.py
 
 # Executes each committed notebook in place on the bundled data (data_dir None = data/processed),
 # without timing metadata, so that its outputs can be committed and compared by nbval.

@@ -9,6 +9,7 @@ or openpyxl traceback reach the user.
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -94,6 +95,13 @@ def normalise_label(label: object) -> str:
     punctuation at the ends ("Deaths by region 7" and "deaths  by region" match)."""
     text = " ".join(str(label).replace("\n", " ").split()).strip().lower()
     return text.strip(" :.*")
+
+
+def squash_label(label: object) -> str:
+    """A label for tolerant matching: lower case letters and digits only, so trailing spaces,
+    lost spaces, capitals and punctuation do not matter ("Week number ", "WeekNumber" and
+    "week-number" are all "weeknumber")."""
+    return re.sub(r"[^a-z0-9]", "", str(label).lower())
 
 
 def find_header_row(rows: Sequence[Sequence[object]], required: Iterable[str],

@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from asclib.constants import ENGLAND_CODE
+from asclib.sources._common import squash_label
 
 #: Files passed over silently: hidden files, Office lock files, Windows thumbnails, notes.
 IGNORED_NAMES = re.compile(r"^(\..*|~\$.*|Thumbs\.db|desktop\.ini)$", re.IGNORECASE)
@@ -43,7 +44,7 @@ _SHEET_PEEK_ROWS = 30
 
 def norm(label: object) -> str:
     """A label for matching: lower case letters and digits only ("Area Name" -> "areaname")."""
-    return re.sub(r"[^a-z0-9]", "", str(label).lower())
+    return squash_label(label)
 
 
 def is_ignored(path: Path) -> bool:
@@ -243,6 +244,12 @@ def _is_tidy_weekly_workbook(path: Path) -> bool:
     return bool(tidy_layout_tables(path))
 
 
+def _is_numbered_weekly_workbook(path: Path) -> bool:
+    from asclib.sources.ons_weekly_deaths import numbered_layout_tables
+
+    return bool(numbered_layout_tables(path))
+
+
 def _weekly_edition(path: Path, tables: dict[str, pd.DataFrame]) -> str | None:
     """ONS publishes the weekly workbook 11 days after the last week it covers ends (a
     Friday): the edition date is that week's Friday + 11 days."""
@@ -348,11 +355,15 @@ KINDS: tuple[OfficialKind, ...] = (
     OfficialKind(
         "ons_weekly_deaths_workbook", "ONS weekly deaths workbook (England and Wales)",
         "a workbook with a 'Weekly figures YYYY' or 'Covid-19 - Place of occurrence' sheet, "
-        "or 'Table_N' sheets of weekly deaths by area and cause (the 2024-on layout)",
+        "or 'Table_N' sheets of weekly deaths by area and cause (the 2024-on layout), or "
+        "numbered sheets ('1', '2', ...) with 'Week number' and 'Week ending' header cells "
+        "and one row per week (the 2022-2023 layout)",
         ("weekly_deaths", "england_deaths_by_place"),
         lambda p: bool(p.sheet_named(r"weeklyfigures\d{4}")
                        or p.sheet_named(r"covid19placeofoccurrence")
-                       or (p.sheet_named(r"table\d+") and _is_tidy_weekly_workbook(p.path))),
+                       or (p.sheet_named(r"table\d+") and _is_tidy_weekly_workbook(p.path))
+                       or (p.sheet_named(r"\d{1,2}[a-z]?")
+                           and _is_numbered_weekly_workbook(p.path))),
         _weekly_workbook, _weekly_edition),
     OfficialKind(
         "ons_mid_year_estimates", "ONS mid-year population estimates workbook",

@@ -19,8 +19,45 @@
    regions); sex, age and IMD totals ("All people", "All ages", "All groups") are kept,
    breakdowns passed over. It has no year-to-date block and no COVID-19 deaths by place: the
    place totals are sums of the weekly all-cause place rows. Evidence: ONS's own transform,
-   ONS-OpenData/cmd-transforms ``weekly-deaths/main.py``. The numbered-sheet layout of the 2022
-   and 2023 editions ("1", "2", ... weeks as rows, categories as columns) is not read.
+   ONS-OpenData/cmd-transforms ``weekly-deaths/main.py``.
+
+   The numbered-sheet layout of the 2022 and 2023 editions (``publicationfileweekNN2022.xlsx``,
+   ``...2023.xlsx``) is read too: sheets "Cover", "Contents", "Notes", then "1", "2", ...; each
+   table has a few title and notes lines, then one header row holding "Week number" and "Week
+   ending" cells, then one row per week (weeks as rows), one column per category (areas, causes,
+   places, age groups). What public scripts reading these editions show: sheet "2" is deaths by age
+   group, ``read_excel(sheet = "2", skip = 6)`` with columns Week number | Week ending | All ages |
+   <1 | 01-04 | ... | 90+, for publicationfileweek522022 and publicationfileweek352023 alike
+   (public R scripts modelling excess deaths); sheet "4" (COVID-19 deaths by age) stacks persons,
+   males and females blocks with their own header rows (VictimOfMaths/COVID-19
+   ``Heatmaps/COVIDTotalDeathsPyramid.R``, week-18 2022 edition, ``sheet="4", range="A28:W46"`` /
+   ``"A49:W67"``, dropping Week ending and All ages); sheet "5" holds COVID-19 deaths by age with
+   weeks of two years in one table ("2022 & 2023": ``sheet="5", range="A7:W100"`` of the week-41
+   2023 edition; the 8th sheet of the week-52 2022 edition, ``range = 'A7:W111'``, "Week ending" as
+   dates, 2021 and 2022); the 6th sheet ("3") has its header in row 6 and 52 week rows below
+   (``rows = 6:59``; a flu-season script keeps its 5th and 6th columns as "Involving" / "Due to");
+   sheet "10" of the week-52 2022 edition is a weekly table in ``range = "A6:Q58"`` (kept as deaths
+   at home). The same evidence puts the week-52 2022 edition's publication on 10 January 2023 and
+   the week-35 2023 one's on 19 September 2023. Which sheet holds the regions and the places, and
+   the exact header words, are NOT in that evidence, so nothing here depends on sheet names, sheet
+   order or column positions: every sheet (any name) is recognised by a header row with "Week
+   number" and "Week ending" cells above rows of week numbers, and each column by the words of its
+   header (:func:`_wide_column`): an area by name ("England and Wales", "England", "Wales", the
+   nine regions) or ONS code, a cause ("COVID-19" involving/mentioned; "due to"/underlying COVID-19
+   and other causes are passed over; "respiratory"), a place ("Home", "Care home", ...), "average"
+   (the published five-year average); what the header leaves unsaid comes from the table's title
+   line (its one area, else England and Wales; its one place, else all places; COVID-19 when the
+   title says so and no column names a cause of its own). Columns that are not counts (differences,
+   rates, expected deaths, age bands, sexes), comparison columns naming another year, tables by
+   date of occurrence and tables of one sex are passed over; a header with words this reader does
+   not know is passed over rather than guessed. Reading a table stops at the first non-week row
+   below its weeks (the males block). A row just above the header whose cells span groups of
+   category columns ("England and Wales" over places, "Deaths involving COVID-19" over the next
+   ones) is read with each header. Header spelling is matched on letters and digits only (trailing
+   or lost spaces, capitals). Where two columns give the same figure, the one whose header names
+   its area and cause wins. An age table's "All ages" column counts as the total, below any column
+   naming its cause. Place totals, as for the accessible layout, are sums of the weekly place rows
+   (all causes, and COVID-19 where it has places).
 
 2. The ONS CMD dataset "weekly-deaths-local-authority" CSV
    (``v4_0,calendar-years,time,admin-geography,geography,week-number,week,cause-of-death,
@@ -48,6 +85,7 @@ from asclib.sources._common import (
     open_workbook_checked,
     parse_numbers,
     read_csv_checked,
+    squash_label,
     validate_schema,
 )
 from asclib.sources._tidy import (
@@ -494,7 +532,10 @@ def load_weekly_workbook(path: str | Path) -> pd.DataFrame:
     workbook; the year-to-date block of the place sheet wherever it sits. The accessible
     layout of 2024 on ("Table_1" / "Table_3", see the module docstring): weekly rows of all
     causes and COVID-19 ("Table_3") and all causes by place ("Table_1"); year-to-date rows
-    only when the weekly place rows start at week 1 (their sum; no COVID-19 by place).
+    only when the weekly place rows start at week 1 (their sum; no COVID-19 by place). The
+    numbered-sheet layout of 2022 and 2023 ("1", "2", ... weeks as rows, see the module
+    docstring): every count column whose header names what it counts, year-to-date rows as
+    for the accessible layout (all causes, and COVID-19 where the place rows have it).
     """
     frame, _ = _workbook(path)
     return frame
@@ -506,9 +547,10 @@ def _workbook(path: str | Path, *, partial_totals: bool = False) -> tuple[pd.Dat
     (then the period says which weeks, "2020 weeks 11-39")."""
     p = Path(path)
     file = display_path(p)
-    tables = tidy_layout_tables(p)
-    if tables:
-        weekly, problems = _tidy_records(p, file, tables)
+    tables, wide = _long_or_numbered(p)
+    if tables or wide:
+        weekly, problems = (_tidy_records(p, file, tables) if tables
+                            else _wide_records(p, file, wide))
         by_place, period = _tidy_place_totals(weekly)
         if not partial_totals and not re.fullmatch(r"\d{4} weeks 1-\d+", period):
             by_place, period = [], ""
@@ -526,6 +568,22 @@ def _workbook(path: str | Path, *, partial_totals: bool = False) -> tuple[pd.Dat
     frame = validate_schema(frame, WORKBOOK_SCHEMA, file=file)
     _check_place_totals(frame, file)
     return frame, period
+
+
+def _long_or_numbered(path: Path) -> tuple[list[_TidyTable], list[_WideTable]]:
+    """The tables of the accessible layout (2024 on) or of the numbered-sheet layout (2022,
+    2023), told from the cells; ([], []) for the 2020-2021 layout (a "Weekly figures YYYY"
+    sheet) and anything else (which the 2020-2021 reader then reports)."""
+    tables = tidy_layout_tables(path)
+    if tables:
+        return tables, []
+    try:
+        names = sheet_names(path)
+    except InputDataError:
+        return [], []
+    if any(WEEKLY_SHEET_PATTERN.match(normalise_label(n)) for n in names):
+        return [], []
+    return [], numbered_layout_tables(path)
 
 
 def load_weekly_deaths(path: str | Path) -> pd.DataFrame:
@@ -566,7 +624,8 @@ def load_deaths_by_place(path: str | Path) -> pd.DataFrame:
     week-53 edition; "<start> to <end>" ISO dates when the block spans years), so the newest
     edition's national figures can be told from an older one's. From the accessible layout:
     all causes only, summed over the weeks that have every place ("2024 weeks 1-30"; "2020
-    weeks 11-39" when the place rows start later).
+    weeks 11-39" when the place rows start later); from the numbered-sheet layout the same,
+    with COVID-19 too where its place rows cover those weeks.
     """
     frame, period = _workbook(path, partial_totals=True)
     ytd = frame[frame["measure"] == "deaths_year_to_date"].copy()
@@ -595,9 +654,11 @@ def period_order(period: str) -> tuple[int, int]:
 
 def edition(path: str | Path) -> str | None:
     """The date the workbook states for itself (YYYY-MM-DD): a "Release date" / "Date of
-    publication" cell on a cover or contents sheet where there is one; otherwise the week-ended
-    date of the latest week with a total-deaths figure (the 2020 workbooks state no release
-    date, and each edition adds one week, so this orders editions). None for other files."""
+    publication" / "Publication date" cell on a cover or contents sheet where there is one;
+    otherwise the week-ended date of the latest week with an England and Wales total-deaths
+    figure (the 2020 workbooks state no release date, and each edition adds one week, so this
+    orders editions; unpublished weeks listed with empty cells do not count). None for other
+    files."""
     p = Path(path)
     try:
         names = sheet_names(p)
@@ -610,20 +671,23 @@ def edition(path: str | Path) -> str | None:
                 texts = [v for v in row if v is not None]
                 for i, value in enumerate(texts):
                     key = normalise_label(value) if isinstance(value, str) else ""
-                    if re.match(r"(release date|date of publication|published)", key):
+                    if re.match(r"(release date|date of publication|publication date|"
+                                r"published)", key):
                         stated = _as_date(texts[i + 1]) if i + 1 < len(texts) else None
                         inline = _DATE_IN_TEXT.search(str(value))
                         stated = stated or (_as_date(inline.group(1)) if inline else None)
                         if stated:
                             return stated.isoformat()
-    tables = tidy_layout_tables(p)
-    if tables:
+    tables, wide = _long_or_numbered(p)
+    if tables or wide:
         try:
-            records, problems = _tidy_records(p, display_path(p), tables)
+            records, problems = (_tidy_records(p, display_path(p), tables) if tables
+                                 else _wide_records(p, display_path(p), wide))
         except InputDataError:
             return None
         ended = [r["ended"] for r in records if r["area_code"] == ENGLAND_AND_WALES_CODE
-                 and r["cause"] == "all_causes" and r["place"] == "all"]
+                 and r["cause"] == "all_causes" and r["place"] == "all"
+                 and r["measure"] == "deaths"]
         return max(ended).isoformat() if ended and not problems else None
     try:
         frame = load_weekly_workbook(p)
@@ -841,35 +905,382 @@ def _tidy_records(path: Path, file: str, tables: list[_TidyTable]
     return out, problems
 
 
+def _complete_weeks(frame: pd.DataFrame) -> list[int]:
+    """The weeks in which every area of ``frame`` has all six places."""
+    places = frame[frame["place"] != "all"].groupby(["area_code", "week"])["place"].nunique()
+    complete = places[places == len(PLACE_ORDER) - 1].reset_index()
+    if complete.empty or complete["area_code"].nunique() < frame["area_code"].nunique():
+        return []
+    return sorted(set.intersection(*[set(g["week"]) for _, g in complete.groupby("area_code")]))
+
+
 def _tidy_place_totals(records: list[dict]) -> tuple[list[dict], str]:
-    """Deaths by place summed over the weeks of the latest year that have every place (and
-    "all") for England and Wales, England and Wales alike, weeks M-N without a gap; with the
-    period label "YYYY weeks M-N". The layout has no year-to-date block of its own, so the
-    totals are only as long as the weekly place rows. ([], "") when there are none."""
+    """Deaths by place summed over the weeks of the latest year that have all six places for
+    England and Wales, England and Wales alike, weeks M-N without a gap; with the period label
+    "YYYY weeks M-N"; "all" is the sum of the six places (so the totals add up whichever table
+    a weekly "all" figure came from). All causes always; COVID-19 too where its place rows
+    cover the same weeks (the numbered-sheet layout has them, the accessible layout does not).
+    Neither layout has a year-to-date block of its own, so the totals are only as long as the
+    weekly place rows. ([], "") when there are none."""
     frame = pd.DataFrame(records)
     if frame.empty:
         return [], ""
     frame = frame[frame["area_code"].isin(list(AREA_CODES.values()))
-                  & (frame["cause"] == "all_causes") & (frame["measure"] == "deaths")]
-    if frame.empty:
+                  & frame["cause"].isin(["all_causes", "covid19"])
+                  & (frame["measure"] == "deaths")]
+    if frame.empty or not (frame["cause"] == "all_causes").any():
         return [], ""
-    frame = frame[frame["year"] == frame["year"].max()]
-    places = frame.groupby(["area_code", "week"])["place"].nunique()
-    complete = places[places == len(PLACE_ORDER)].reset_index()
-    weeks = sorted(set.intersection(*[set(g["week"]) for _, g in complete.groupby("area_code")])
-                   ) if not complete.empty else []
-    if not weeks or complete["area_code"].nunique() < frame["area_code"].nunique():
+    frame = frame[frame["year"] == frame.loc[frame["cause"] == "all_causes", "year"].max()]
+    weeks = _complete_weeks(frame[frame["cause"] == "all_causes"])
+    if not weeks:
         return [], ""
     last = weeks[0]
     while last + 1 in weeks:
         last += 1
     span = frame[frame["week"].between(weeks[0], last)]
-    sums = span.groupby(["area_code", "place"], as_index=False)["deaths"].sum()
+    covid = span[span["cause"] == "covid19"]
+    if covid.empty or not set(range(weeks[0], last + 1)) <= set(_complete_weeks(covid)) \
+            or covid["area_code"].nunique() < span["area_code"].nunique():
+        span = span[span["cause"] == "all_causes"]
+    span = span[span["place"] != "all"]
+    places = span.groupby(["area_code", "cause", "place"], as_index=False)["deaths"].sum()
+    sums = pd.concat([places.groupby(["area_code", "cause"], as_index=False)["deaths"].sum()
+                      .assign(place="all"), places], ignore_index=True)
     year = int(frame["year"].iloc[0])
-    out = [{"area_code": r.area_code, "year": year, "week": last, "cause": "all_causes",
+    out = [{"area_code": r.area_code, "year": year, "week": last, "cause": r.cause,
             "place": r.place, "deaths": float(r.deaths), "basis": "registrations",
             "measure": "deaths_year_to_date"} for r in sums.itertuples()]
     return out, f"{year} weeks {weeks[0]}-{last}"
+
+
+# --------------------------------------------- numbered-sheet layout, 2022 and 2023 editions
+
+#: Area names (squashed, see ``squash_label``) of the numbered-sheet headers and titles.
+_WIDE_AREAS: dict[str, str] = {
+    **{squash_label(label): code for label, code in TIDY_AREAS.items()},
+    "englandwales": ENGLAND_AND_WALES_CODE, "yorkshireandhumber": "E12000003",
+}
+_WIDE_AREA_CODES = frozenset(_WIDE_AREAS.values())
+_AREA_CODE_IN_TEXT = re.compile(r"\b([EKW]\d{8})\b")
+#: Place names (squashed) -> processed vocabulary; "all deaths" is a cause word here.
+_WIDE_PLACES: dict[str, str] = {
+    **{squash_label(k): v for k, v in PLACES.items() if k != "all deaths"},
+    "allplaces": "all", "carehomes": "care_home", "hospitals": "hospital",
+    "hospices": "hospice", "othercommunalestablishments": "other_communal",
+}
+_WEEK_HEADERS = frozenset({"weeknumber", "weekno", "week"})
+_ENDED_HEADERS = frozenset({"weekending", "weekended", "weekendingdate", "weekenddate"})
+#: Words of a column header that make it something other than a count of deaths.
+_NOT_COUNTS = frozenset({
+    "difference", "excess", "percentage", "percent", "rate", "rates", "change", "above",
+    "below", "ratio", "cumulative", "expected", "proportion", "share", "confidence",
+    "interval", "lower", "upper", "male", "males", "female", "females", "men", "women"})
+_NOT_COUNT_PHRASES = ("per100000", "yeartodate", "zscore")
+#: Causes the processed tables have no place for (a column naming one is passed over).
+_OTHER_CAUSES = ("influenza", "pneumonia", "flu", "dementia", "alzheimer", "cancer",
+                 "neoplasm", "circulatory", "heart", "stroke", "cerebrovascular", "diabetes",
+                 "suicide", "accident", "injur", "sepsis", "notinvolving", "noncovid",
+                 "excludingcovid", "otherthan", "without", "othercauses")
+_ALL_CAUSE_WORDS = ("allcauses", "allcause", "alldeaths", "totaldeaths", "total")
+#: Words a count column may carry besides its area, cause and place (cut longest first).
+_FILLER = sorted((
+    "numberofdeaths", "deathsregistered", "registereddeaths", "registrations", "registered",
+    "deaths", "death", "number", "total", "allcauses", "allcause", "alldeaths", "allages",
+    "allpersons", "allpeople", "persons", "people", "all", "causes", "cause", "involving",
+    "mentioned", "mentioning", "onthedeathcertificate", "deathcertificate", "certificate",
+    "includingnonresidents", "nonresidents", "residents", "usualresidence", "residence",
+    "placeofoccurrence", "occurrence", "placeofdeath", "place", "where", "was", "with", "from",
+    "diseases", "disease", "over", "including", "excluding", "ending", "ended", "which",
+    "registration", "icd10", "icd",
+    "the", "and", "of", "in", "on", "at", "by", "for", "to", "weekly", "week", "note",
+    "notes", "covid19", "covid", "coronavirus", "respiratory", "underlying", "average",
+    "fiveyear", "fiveyears", "previous", "years", "year", "corresponding", "provisional",
+    "count", "area", "region", "country"), key=len, reverse=True)
+_AGE_BAND = re.compile(r"^(<\s*1|under\s*1(\s*years?)?|\d{1,2}\s*(-|to)\s*\d{1,2}|"
+                       r"\d{1,2}\s*\+|\d{1,2}\s*(and|or)\s*over)(\s*years?)?$")
+
+
+def _cut_terms(text: str, terms: dict[str, str]) -> tuple[set[str], str]:
+    """The values of ``terms`` found in squashed ``text`` (longest first, so "england" inside
+    "eastofengland" is not found twice) and the text with them cut out."""
+    found: set[str] = set()
+    for term in sorted(terms, key=len, reverse=True):
+        if term in text:
+            found.add(terms[term])
+            text = text.replace(term, "|")
+    return found, text
+
+
+def _areas_named(raw: str) -> tuple[set[str], str]:
+    """ONS codes named in a header or title, by code (only the national and regional ones are
+    known here) or by name; and the squashed text with them cut out."""
+    codes = set(_AREA_CODE_IN_TEXT.findall(raw.upper()))
+    found, text = _cut_terms(squash_label(_AREA_CODE_IN_TEXT.sub(" ", raw.upper())), _WIDE_AREAS)
+    return found | codes, text
+
+
+def _cause_named(key: str) -> str | None:
+    """"covid19", "respiratory", "all_causes", "skip" (another cause, or COVID-19 as the
+    underlying cause only) or None (no cause named) for a squashed label."""
+    if any(word in key for word in _OTHER_CAUSES):
+        return "skip"
+    if "covid" in key or "coronavirus" in key:
+        underlying = ("dueto" in key or "underlying" in key) and not (
+            "involving" in key or "mention" in key)
+        return "skip" if underlying else "covid19"
+    if "respiratory" in key:
+        return "respiratory"
+    return "all_causes" if any(word in key for word in _ALL_CAUSE_WORDS) else None
+
+
+class _WideColumn:
+    """What one count column of a numbered-sheet table holds (None where the header leaves
+    it to the table's title)."""
+
+    def __init__(self, area: str | None, cause: str | None, place: str | None,
+                 measure: str, rank: tuple[int, ...], years: frozenset[int] = frozenset()):
+        self.area, self.cause, self.place = area, cause, place
+        self.measure, self.rank, self.years = measure, rank, years
+
+    def counts_year(self, year: int) -> bool:
+        """False for a comparison column naming other years ("Number of deaths in 2021" on a
+        2022 row); an average names the years it averages, so it counts for any year."""
+        return self.measure != "deaths" or not self.years or year in self.years
+
+
+def _wide_column(label: str) -> _WideColumn | None:
+    """A header cell read by its words: area (name or ONS code), cause, place, "average"
+    (the published five-year average); None for anything that is not a count of deaths we
+    keep (differences, rates, other causes, age bands, sexes, expected deaths)."""
+    raw = re.sub(r"\[[^\]]*\]", " ", label)  # GSS note markers "[note 3]"
+    raw = re.sub(r"\b[A-Za-z]\d{2}(\.\d)?\b", " ", raw)  # ICD-10 codes "U07.1", "J00"
+    if _AGE_BAND.match(normalise_label(raw)):
+        return None
+    key = squash_label(raw)
+    if not key or _NOT_COUNTS & set(re.findall(r"[a-z]+", raw.lower())) \
+            or any(phrase in key for phrase in _NOT_COUNT_PHRASES):
+        return None
+    cause = _cause_named(key)
+    if cause == "skip":
+        return None
+    areas, rest = _areas_named(raw)
+    places, rest = _cut_terms(rest, _WIDE_PLACES)
+    if len(areas) > 1 or len(places) > 1 or not areas <= _WIDE_AREA_CODES:
+        return None
+    for word in _FILLER:
+        rest = rest.replace(word, "|")
+    if len(re.sub(r"[^a-z]", "", rest)) > 2:
+        return None  # words this reader does not know: never guess what the column counts
+    if not (areas or places or cause or any(
+            w in key for w in ("deaths", "number", "average", "allages"))):
+        return None
+    measure = "five_year_average" if "average" in key else "deaths"
+    rank = (int(bool(areas)), int(cause is not None), int("allages" not in key),
+            int("nonresident" in key))
+    years = frozenset(int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", raw))
+    return _WideColumn(next(iter(areas), None), cause, next(iter(places), None), measure, rank,
+                       years)
+
+
+class _WideTable:
+    """One numbered sheet of the 2022-2023 layout: title lines, a header row with "Week
+    number" and "Week ending" cells, one row per week below, one count column per category."""
+
+    def __init__(self, sheet: str, header_row: int, week_col: int, ended_col: int,
+                 columns: dict[int, _WideColumn], header: tuple[object, ...]):
+        self.sheet, self.header_row, self.week_col = sheet, header_row, week_col
+        self.ended_col, self.columns, self.header = ended_col, columns, header
+
+    def where(self, column: int) -> str:
+        """A column as a person finds it: its header and letter."""
+        return f"{clean_label(self.header[column])} ({excel_column(column)})"
+
+
+def _wide_header(rows: list[tuple[object, ...]]) -> tuple[int, int, int] | None:
+    """(row, week-number column, week-ending column) of the header row, or None."""
+    for r, row in enumerate(rows[:30]):
+        keys = [squash_label(v) if isinstance(v, str) else "" for v in row]
+        week = next((c for c, k in enumerate(keys) if k in _WEEK_HEADERS), None)
+        ended = next((c for c, k in enumerate(keys) if k in _ENDED_HEADERS), None)
+        if week is not None and ended is not None:
+            return r, week, ended
+    return None
+
+
+def _text_column(cells: list[object]) -> bool:
+    """True when most filled cells are words (area or cause names: another layout)."""
+    filled = [c for c in cells if c is not None and str(c).strip()]
+    words = [c for c in filled if isinstance(c, str) and re.search(r"[A-Za-z]{3}", c)]
+    return bool(filled) and len(words) * 2 > len(filled)
+
+
+def _classify_wide(sheet: str, rows: list[tuple[object, ...]]) -> _WideTable | None:
+    """The layout of one sheet from its first rows, or None when it is not such a table.
+    Tables by date of occurrence, and tables of one sex, are passed over."""
+    found = _wide_header(rows)
+    if found is None:
+        return None
+    r, week_col, ended_col = found
+    title = next((str(v) for row in rows[:r] for v in row if isinstance(v, str) and v.strip()),
+                 "")
+    title_key = squash_label(title)
+    if ("occurrence" in title_key and "placeofoccurrence" not in title_key) \
+            or "occurred" in title_key \
+            or ("male" in title_key and "persons" not in title_key and "people" not in title_key):
+        return None
+    data = [row for row in rows[r + 1:] if len(row) > week_col
+            and _week_number(row[week_col]) is not None]
+    columns: dict[int, _WideColumn] = {}
+    groups = _group_labels(rows[r - 1], max(week_col, ended_col) + 1) if r else {}
+    for c, cell in enumerate(rows[r]):
+        if c in (week_col, ended_col) or not isinstance(cell, str) or not cell.strip():
+            continue
+        column = _wide_column(f"{groups[c]}: {cell}" if c in groups else cell)
+        if column is not None and not _text_column([d[c] if c < len(d) else None
+                                                    for d in data]):
+            columns[c] = column
+    if not data or not columns:
+        return None
+    _fill_from_title(columns, title)
+    columns = {c: col for c, col in columns.items() if col.area and col.cause and col.place}
+    return _WideTable(sheet, r, week_col, ended_col, columns, rows[r]) if columns else None
+
+
+def _group_labels(row: tuple[object, ...], first: int) -> dict[int, str]:
+    """Column -> the group label above it, where the row above the header spans groups of
+    category columns ("England and Wales" over "Home", "Hospital", ...; "Deaths involving
+    COVID-19" over the next places): each label carried right to the next one. Title and
+    notes lines sit in the week columns, so they are never taken for groups."""
+    labels: dict[int, str] = {}
+    current = None
+    for c in range(first, len(row)):
+        if isinstance(row[c], str) and row[c].strip():
+            current = row[c]
+        if current is not None:
+            labels[c] = current
+    return labels
+
+
+def _fill_from_title(columns: dict[int, _WideColumn], title: str) -> None:
+    """Area, cause and place a header leaves unsaid come from the table's title ("Deaths
+    involving COVID-19 by region ...", "... at home ..."): the one area it names (England and
+    Wales when it names none), its one place ("all" when none), COVID-19 when it says so and
+    no column of the table names a cause of its own. A title naming several areas or another
+    cause leaves such columns out."""
+    areas, _ = _areas_named(title)
+    places, _ = _cut_terms(squash_label(title), _WIDE_PLACES)
+    title_cause = _cause_named(squash_label(title))
+    own_causes = any(col.cause in ("covid19", "respiratory") for col in columns.values())
+    for col in columns.values():
+        if col.area is None:
+            col.area = (next(iter(areas)) if len(areas) == 1 and areas <= _WIDE_AREA_CODES
+                        else ENGLAND_AND_WALES_CODE if not areas else None)
+        if col.place is None:
+            col.place = next(iter(places)) if len(places) == 1 else "all"
+        if col.cause is None:
+            if own_causes or title_cause in (None, "all_causes"):
+                col.cause = "all_causes"
+            elif title_cause != "skip":
+                col.cause = title_cause
+
+
+def _sheet_heads(path: Path, limit: int = 60) -> dict[str, list[tuple[object, ...]]]:
+    """The first ``limit`` rows of every sheet of an ``.xlsx`` workbook, opened once."""
+    workbook = open_workbook_checked(path)
+    try:
+        heads = {}
+        for name in workbook.sheetnames:
+            rows = []
+            for row in workbook[name].iter_rows(values_only=True):
+                rows.append(tuple(row))
+                if len(rows) >= limit:
+                    break
+            heads[name] = rows
+        return heads
+    finally:
+        workbook.close()
+
+
+def numbered_layout_tables(path: str | Path) -> list[_WideTable]:
+    """The weekly-deaths tables of a 2022-2023 numbered-sheet workbook, recognised by their
+    header row and cells (any sheet name); [] for any other workbook or file, or when no table
+    gives England and Wales, England, Wales or a region all-cause weekly deaths."""
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    try:
+        heads = _sheet_heads(p)
+    except (InputDataError, KeyError, ValueError, OSError):
+        return []
+    tables = [t for t in (_classify_wide(name, rows) for name, rows in heads.items()) if t]
+    wanted = any(col.cause == "all_causes" and col.place == "all" and col.measure == "deaths"
+                 for t in tables for col in t.columns.values())
+    return tables if wanted else []
+
+
+def _week_rows(rows, table: _WideTable) -> list[tuple[int, int, date | None, tuple]]:
+    """(row index, week, week-ending date, cells) of a table's weeks, stopping at the first
+    row below them that is not a week (the next block: males, females, notes)."""
+    out = []
+    for index, row in enumerate(rows):
+        if index <= table.header_row:
+            continue
+        week = _week_number(row[table.week_col] if table.week_col < len(row) else None)
+        if week is None:
+            if out and any(v is not None and str(v).strip() for v in row):
+                break
+            continue
+        ended = _as_date(row[table.ended_col]) if table.ended_col < len(row) else None
+        out.append((index, week, ended, row))
+    return out
+
+
+def _wide_records(path: Path, file: str, tables: list[_WideTable]
+                  ) -> tuple[list[dict], list[DataProblem]]:
+    """Weekly rows of the numbered-sheet layout as tidy records (one column's cells parsed at
+    once). A week with empty cells (not yet published) gives no row; where two columns give
+    the same figure, the one whose header names its area and cause wins, then the first."""
+    records: dict[tuple, dict] = {}
+    problems: list[DataProblem] = []
+    workbook = open_workbook_checked(path)
+    try:
+        for table in tables:
+            weeks = _week_rows(workbook[table.sheet].iter_rows(values_only=True), table)
+            undated: set[int] = set()
+            for c in sorted(table.columns):
+                col = table.columns[c]
+                numbers, _, found = cells_to_numbers(
+                    [_without_footnote(r[c]) if c < len(r) else None for *_, r in weeks],
+                    file=file, sheet=table.sheet, column=table.where(c),
+                    rows=[index + 1 for index, *_ in weeks])
+                problems += found
+                for (index, week, ended, row), value in zip(weeks, numbers, strict=True):
+                    if np.isnan(value):
+                        continue
+                    if ended is None:
+                        if index not in undated:
+                            undated.add(index)
+                            problems.append(DataProblem(
+                                file, f"week-ending cell '{row[table.ended_col]}' is not a "
+                                "date", sheet=table.sheet, row=index + 1,
+                                column=excel_column(table.ended_col)))
+                        continue
+                    year = week_year(week, ended)
+                    key = (col.area, year, week, col.cause, col.place, col.measure)
+                    if not col.counts_year(year) or (key in records
+                                                     and records[key]["rank"] >= col.rank):
+                        continue
+                    records[key] = {"area_code": col.area, "year": year, "week": week,
+                                    "cause": col.cause, "place": col.place,
+                                    "deaths": float(value), "basis": "registrations",
+                                    "measure": col.measure, "rank": col.rank, "ended": ended}
+    finally:
+        workbook.close()
+    out = [{k: v for k, v in r.items() if k != "rank"} for r in records.values()]
+    if not out:
+        problems.append(DataProblem(file, "no weekly figures found under the 'Week number' "
+                                    "header rows", sheet=tables[0].sheet))
+    return out, problems
 
 
 # --------------------------------------------------------------------------- CMD CSV dataset
