@@ -898,10 +898,18 @@ def _tidy_records(path: Path, file: str, tables: list[_TidyTable]
                                 "ended": ended}
     finally:
         workbook.close()
+    return _ranked_records(records, problems, file, tables[0].sheet,
+                           "no weekly rows for England and Wales, England, Wales or a region "
+                           "found")
+
+
+def _ranked_records(records: dict, problems: list[DataProblem], file: str, sheet: str,
+                    nothing_found: str) -> tuple[list[dict], list[DataProblem]]:
+    """The rows kept (where two columns or tables gave one figure, the better-ranked one),
+    without their rank; a problem saying ``nothing_found`` when there are none."""
     out = [{k: v for k, v in r.items() if k != "rank"} for r in records.values()]
     if not out:
-        problems.append(DataProblem(file, "no weekly rows for England and Wales, England, "
-                                    "Wales or a region found", sheet=tables[0].sheet))
+        problems.append(DataProblem(file, nothing_found, sheet=sheet))
     return out, problems
 
 
@@ -1276,11 +1284,8 @@ def _wide_records(path: Path, file: str, tables: list[_WideTable]
                                     "measure": col.measure, "rank": col.rank, "ended": ended}
     finally:
         workbook.close()
-    out = [{k: v for k, v in r.items() if k != "rank"} for r in records.values()]
-    if not out:
-        problems.append(DataProblem(file, "no weekly figures found under the 'Week number' "
-                                    "header rows", sheet=tables[0].sheet))
-    return out, problems
+    return _ranked_records(records, problems, file, tables[0].sheet,
+                           "no weekly figures found under the 'Week number' header rows")
 
 
 # --------------------------------------------------------------------------- CMD CSV dataset
