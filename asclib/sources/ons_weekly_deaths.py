@@ -665,7 +665,8 @@ def edition(path: str | Path) -> str | None:
     except InputDataError:
         return None
     for name in names:
-        if normalise_label(name) in ("cover sheet", "cover", "contents", "information"):
+        # "Cover sheet", "Cover_sheet" (2024 on), "Cover", "Contents", "Information"
+        if squash_label(name) in ("coversheet", "cover", "contents", "information"):
             rows = read_sheet_rows(p, name)
             for row in rows[:40]:
                 texts = [v for v in row if v is not None]

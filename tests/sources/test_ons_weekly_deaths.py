@@ -383,6 +383,12 @@ def test_edition_from_a_stated_release_date(shared_file, tmp_path):
     book["Contents"].append(["Release date:", datetime(2021, 9, 14)])
     book.save(path)
     assert weekly_edition(path) == "2021-09-14"
+    # the 2024-on cover sheet is called "Cover_sheet"; its stated date wins as well
+    book = openpyxl.load_workbook(path)
+    del book["Contents"]
+    book.create_sheet("Cover_sheet", 0).append(["Publication date", datetime(2021, 9, 15)])
+    book.save(path)
+    assert weekly_edition(path) == "2021-09-15"
 
 
 def test_workbook_with_two_years_of_weekly_sheets(shared_file, tmp_path):
