@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from asclib import data as asc_data
-from asclib.paths import RAW_DATA_DIR
-from asclib.prepare import prepare
 
 SEFTON = "E08000014"
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    if not (RAW_DATA_DIR / "demo" / "council" / SEFTON / "budget_ledger.xlsx").exists():
-        pytest.skip("bundled demo data not generated yet (asc demo-data)")
-    raw = tmp_path_factory.mktemp("raw")
-    for part in ("lookups", "published", "demo"):
-        shutil.copytree(RAW_DATA_DIR / part, raw / part)
-    out = tmp_path_factory.mktemp("processed")
-    prepare(raw, out, areas=[SEFTON, "E08000015"])
-    return out
+def processed(prepare_bundled):
+    return prepare_bundled([SEFTON, "E08000015"])
 
 
 def test_missing_processed_data_names_the_command(tmp_path):

@@ -10,8 +10,6 @@ without optional records is skipped with a plain reason, never failed.
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
@@ -21,23 +19,14 @@ from asclib.errors import NotebookSkipped, PeriodNotInData
 from asclib.narrative import budget as budget_text
 from asclib.narrative import covid as covid_text
 from asclib.narrative import day_services as ds_text
-from asclib.paths import RAW_DATA_DIR
-from asclib.prepare import prepare
 
 SEFTON, LIVERPOOL, BCP = "E08000014", "E08000012", "E06000058"
 CITY_OF_LONDON, SCILLY, KENT = "E09000001", "E06000053", "E10000016"
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory) -> asc_data.Dataset:
-    if not (RAW_DATA_DIR / "demo" / "council" / SEFTON / "budget_ledger.xlsx").exists():
-        pytest.skip("bundled demo data not generated yet (asc demo-data)")
-    raw = tmp_path_factory.mktemp("raw")
-    for part in ("lookups", "published", "demo"):
-        shutil.copytree(RAW_DATA_DIR / part, raw / part)
-    out = tmp_path_factory.mktemp("processed")
-    prepare(raw, out, areas=[SEFTON, BCP])
-    return asc_data.open_data(out)
+def data(prepare_bundled) -> asc_data.Dataset:
+    return asc_data.open_data(prepare_bundled([SEFTON, BCP]))
 
 
 def test_check_period_refuses_a_period_the_data_do_not_hold():
