@@ -88,12 +88,17 @@ class Dataset:
         return self._area_cache[name, area_codes]
 
     def _area_codes(self, name: str) -> set[str]:
-        """The area codes a table holds (its ``area_code`` column only)."""
+        """The area codes a table holds: from the whole table when it is loaded, otherwise
+        from its ``area_code`` column only."""
         if name not in self._codes_cache:
-            import pyarrow.parquet as pq
+            if name in self._cache:
+                codes = self._cache[name]["area_code"].dropna()
+            else:
+                import pyarrow.parquet as pq
 
-            column = pq.read_table(self._path(name), columns=["area_code"]).column(0)
-            self._codes_cache[name] = set(column.drop_null().unique().to_pylist())
+                codes = pq.read_table(self._path(name), columns=["area_code"]).column(0)
+                codes = codes.drop_null().unique().to_pylist()
+            self._codes_cache[name] = set(codes)
         return self._codes_cache[name]
 
     def _path(self, name: str) -> Path:
@@ -165,8 +170,6 @@ class Dataset:
         try:
             if area_code is None:
                 return bool(len(self._load(name)))
-            if name in self._cache:
-                return bool((self._cache[name]["area_code"] == area_code).any())
             return area_code in self._area_codes(name)
         except DataNotReadyError:
             return False

@@ -58,28 +58,13 @@ def financial_years(first: pd.Timestamp, last: pd.Timestamp) -> list[str]:
     return [f"{y}/{(y + 1) % 100:02d}" for y in range(start, end + 1)]
 
 
-def _whole_table(data: Any, table: str, area_code: str | list[str] | None = None
-                 ) -> pd.DataFrame:
-    """A processed table (or the rows of ``area_code``) read to learn what the data hold,
-    without recording it as an input of the report (its provenance stays that of the rows the
-    report uses): ``Dataset.peek``."""
-    peek = getattr(data, "peek", None)
-    if peek is not None:
-        return peek(table, area_code)
-    frame = data.table(table)
-    if area_code is None:
-        return frame
-    codes = [area_code] if isinstance(area_code, str) else list(area_code)
-    return frame[frame["area_code"].isin(codes)]
-
-
 def budget_periods(data: Any) -> list[str]:
     """Financial years the budget notebook can report: those of any council's ledger (its
     ledger sections need the council's own) and of the real ASC-FR totals."""
     held: set[str] = set()
     for name in ("budget_ledger", "asc_finance"):
         if data.has_rows(name):
-            held |= set(_whole_table(data, name)["period"].dropna().astype(str))
+            held |= set(data.peek(name)["period"].dropna().astype(str))
     return sorted(held)
 
 
@@ -102,12 +87,12 @@ def covid_periods(data: Any, area_code: str) -> list[str]:
     years: set[int] = set()
     for name in ("weekly_deaths", "monthly_deaths", "care_home_deaths"):
         if data.has_rows(name, area_code):
-            years |= set(_whole_table(data, name, area_code)["year"].astype(int))
+            years |= set(data.peek(name, area_code)["year"].astype(int))
     if data.has_rows("care_home_deaths"):  # a county's care-home deaths: its districts' sum
-        lookup = _whole_table(data, "local_authorities")
+        lookup = data.peek("local_authorities")
         districts = sorted(set(lookup.loc[lookup["county_code"] == area_code, "area_code"]))
         if districts:
-            table = _whole_table(data, "care_home_deaths", districts)
+            table = data.peek("care_home_deaths", districts)
             years |= set(table["year"].astype(int))
     return [f"{y}/{(y + 1) % 100:02d}" for y in sorted(years) if y >= COVID_FIRST_YEAR]
 
@@ -160,4 +145,4 @@ def years_held(data: Any, table: str, area_code: str) -> set[int]:
     table or the area's rows are absent), without recording a read."""
     if not data.has_rows(table, area_code):
         return set()
-    return set(_whole_table(data, table, area_code)["year"].astype(int))
+    return set(data.peek(table, area_code)["year"].astype(int))
