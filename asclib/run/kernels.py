@@ -27,13 +27,22 @@ from typing import Any
 KERNEL_START_TIMEOUT = 60
 _PR_SET_PDEATHSIG = 1
 
-#: Modules imported (silently) in a kernel started ahead of its notebook. The notebook still
-#: gets a fresh kernel process and namespace; it just finds these already in ``sys.modules``.
+#: Modules imported (silently) in a kernel started ahead of its notebook, and by the zygote
+#: before it forks kernels: everything the four notebooks import, and what their first cells
+#: import lazily (pyarrow's Parquet reader, the analyses, narratives and charts). The notebook
+#: still gets a fresh kernel process and namespace; it just finds these in ``sys.modules``.
 WARM_UP_MODULES = (
-    "numpy", "pandas", "matplotlib.pyplot", "asclib", "asclib.data", "asclib.report",
-    "pandera", "asclib.sources.council", "asclib.sources.fingertips",
+    "numpy", "pandas", "scipy.stats", "matplotlib", "matplotlib.pyplot", "pandera",
+    "pyarrow.parquet", "pyarrow.dataset",
+    "asclib", "asclib.data", "asclib.report", "asclib.benchmark", "asclib.stats",
+    "asclib.disclosure", "asclib.plots", "asclib.plots.style", "asclib.plots.deaths",
+    "asclib.plots.finance", "asclib.plots.indicators", "asclib.analyses",
+    "asclib.analyses.availability", "asclib.analyses.budget", "asclib.analyses.covid",
+    "asclib.analyses.day_services", "asclib.analyses.jsna", "asclib.narrative",
+    "asclib.narrative.budget", "asclib.narrative.covid", "asclib.narrative.day_services",
+    "asclib.narrative.jsna", "asclib.sources.council", "asclib.sources.fingertips",
     "asclib.sources.la_lookup", "asclib.sources.ons_weekly_deaths", "asclib.sources.published",
-    "asclib.benchmark", "matplotlib.backends.backend_agg", "PIL.PngImagePlugin",
+    "matplotlib.backends.backend_agg", "PIL.PngImagePlugin",
 )
 _WARM_UP_FIGURE = (
     "try:\n"

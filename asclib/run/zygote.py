@@ -18,23 +18,11 @@ import os
 import signal
 import sys
 
-#: Modules imported once, before any fork (see kernels.WARM_UP_MODULES for the per-kernel list):
-#: everything the four notebooks import, and what their first cells import lazily (pyarrow's
-#: Parquet reader, the analyses, narratives and charts of each notebook).
-PRELOADED = (
-    "numpy", "pandas", "scipy.stats", "matplotlib", "matplotlib.pyplot", "pandera",
-    "pyarrow.parquet", "pyarrow.dataset",
-    "asclib", "asclib.data", "asclib.report", "asclib.benchmark", "asclib.stats",
-    "asclib.disclosure", "asclib.plots", "asclib.plots.style", "asclib.plots.deaths",
-    "asclib.plots.finance", "asclib.plots.indicators", "asclib.analyses",
-    "asclib.analyses.availability", "asclib.analyses.budget", "asclib.analyses.covid",
-    "asclib.analyses.day_services", "asclib.analyses.jsna", "asclib.narrative",
-    "asclib.narrative.budget", "asclib.narrative.covid", "asclib.narrative.day_services",
-    "asclib.narrative.jsna", "asclib.sources.council", "asclib.sources.fingertips",
-    "asclib.sources.la_lookup", "asclib.sources.ons_weekly_deaths", "asclib.sources.published",
-    "matplotlib.backends.backend_agg", "PIL.PngImagePlugin", "ipykernel.kernelapp",
-    "ipykernel.ipkernel", "matplotlib_inline.backend_inline",
-)
+from asclib.run.kernels import WARM_UP_MODULES, die_with_parent
+
+#: Modules imported once, before any fork: the kernels' warm-up list and the kernel itself.
+PRELOADED = (*WARM_UP_MODULES, "ipykernel.kernelapp", "ipykernel.ipkernel",
+             "matplotlib_inline.backend_inline")
 
 
 def _warm_up_drawing() -> None:
@@ -68,8 +56,6 @@ def _reap(_signum: int, _frame: object) -> None:
 
 def _become_kernel(connection_file: str, cwd: str) -> None:
     """In the forked child: a fresh IPython kernel on ``connection_file``."""
-    from asclib.run.kernels import die_with_parent
-
     gc.enable()  # the zygote's objects stay frozen (see main); the kernel's own are collected
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -120,7 +106,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from asclib.run.kernels import die_with_parent
-
     die_with_parent()
     main()
