@@ -147,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--areas", type=int, default=4, help="first N bundled councils")
     parser.add_argument("--area", action="append", help="explicit council codes")
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--jobs", type=int, nargs="+",
+                        help="worker counts to time (default: 1 2; with --all-councils: 2)")
     parser.add_argument("--fresh-kernels", action="store_true",
                         help="time kernels started from scratch (no forking)")
     parser.add_argument("--all-councils", action="store_true",
@@ -169,8 +170,6 @@ def main(argv: list[str] | None = None) -> int:
         lookup = load_lookup(RAW_DATA_DIR / "lookups" / "local_authorities.csv")
         areas = ["all"]
         runs = len(notebooks) * int(lookup["asc_authority"].sum())
-        if argv is None and "--jobs" not in sys.argv:
-            args.jobs = [2]
     else:
         areas = args.area or sorted(p.name for p in BUNDLED.iterdir()
                                     if p.is_dir())[: args.areas]
@@ -183,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'s/run':>5}  peak MB (client / worker / kernel or zygote)")
     keep = Path(tempfile.mkdtemp(prefix="asc-bench-batch-"))
     last_out = None
-    for jobs in args.jobs:
+    for jobs in args.jobs or ([2] if args.all_councils else [1, 2]):
         out = keep / f"jobs{jobs}"
         seconds, memory = timed_run([*asc, "--out", str(out), "--jobs", str(jobs)],
                                     uuid.uuid4().hex)
