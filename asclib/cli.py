@@ -490,9 +490,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace, runs) -> int:
-    from asclib.errors import InputDataError
-
     notebooks = select_notebooks(args.notebooks_dir, args.notebook)
+
     raw_dir: Path = args.data
     out_dir: Path = args.out
     if args.processed is not None:
@@ -514,6 +513,23 @@ def _cmd_run(args: argparse.Namespace, runs) -> int:
         missing = _pdf_available()
         if missing:
             raise UsageError(missing)
+
+    workers = None
+    if args.executor == "local":
+        # the workers and their kernel zygotes (~2 s of imports) start now, while the rest
+        # of the checks read the lookup and the notebooks (and the data are prepared); a run
+        # that stops before executing anything stops them
+        workers = runs.start_workers(out_dir, args.jobs, fork_kernels=not args.fresh_kernels)
+    try:
+        return _checked_run(args, runs, notebooks, raw_dir, out_dir, processed, workers)
+    finally:
+        if workers is not None:
+            workers.close(abandon=True)
+
+
+def _checked_run(args: argparse.Namespace, runs, notebooks: list[Path], raw_dir: Path,
+                 out_dir: Path, processed: Path, workers) -> int:
+    from asclib.errors import InputDataError
 
     pre_lookup = _lookup_file(processed, raw_dir)
     selection: list[str] = list(dict.fromkeys(args.area or []))
@@ -575,6 +591,7 @@ def _cmd_run(args: argparse.Namespace, runs) -> int:
             scheduler=args.scheduler,
             area_names=_area_names(lookup_file),
             fork_kernels=not args.fresh_kernels,
+            workers=workers,
         )
     names = _area_names(_lookup_file(processed, raw_dir))
     for result in summary.results:

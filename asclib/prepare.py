@@ -40,8 +40,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from asclib.checksums import sha256_file
 from asclib.errors import DataProblem, InputDataError, display_path
-from asclib.sources._common import sha256_file, validate_schema
+from asclib.sources._common import validate_schema
 from asclib.tables import TABLES, TIERS, Table
 
 MANIFEST = "_manifest.json"

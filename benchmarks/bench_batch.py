@@ -20,6 +20,7 @@ the executed notebooks (imports, figures, other cells).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -32,6 +33,7 @@ import uuid
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+TICKS = os.sysconf("SC_CLK_TCK")
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 BUNDLED = PROJECT_ROOT / "data" / "raw" / "demo" / "council"
 
@@ -42,6 +44,7 @@ class PeakMemory:
     def __init__(self, marker: str):
         self.needle = f"ASC_BENCH_MARKER={marker}".encode()
         self.peaks: dict[int, tuple[str, int]] = {}
+        self.cpu: dict[int, float] = {}  # CPU seconds (user + system) last seen, by process
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -59,6 +62,9 @@ class PeakMemory:
                     continue
                 peak = next((int(line.split()[1]) for line in status.splitlines()
                              if line.startswith("VmHWM:")), 0)
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    self.cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICKS
                 kind = ("kernel" if "ipykernel" in cmdline or "asclib.run.zygote" in cmdline
                         else "worker" if "multiprocessing" in cmdline else "client")
                 old = self.peaks.get(int(entry.name), (kind, 0))
@@ -71,6 +77,14 @@ class PeakMemory:
     def __exit__(self, *_exc) -> None:
         self.stop.set()
         self.thread.join()
+
+    def cpu_by_kind(self) -> dict[str, float]:
+        """CPU seconds per kind of process (sampled every 0.2 s: a lower bound)."""
+        found: dict[str, float] = {}
+        for pid, seconds in self.cpu.items():
+            kind = self.peaks.get(pid, ("client", 0))[0]
+            found[kind] = found.get(kind, 0.0) + seconds
+        return found
 
     def by_kind(self) -> dict[str, float]:
         """Largest peak per kind of process, in MB."""
@@ -191,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{jobs:>4}  {seconds:>11.1f}  {empty:>9.1f}  {seconds / empty:>5.2f}  "
               f"{seconds / runs:>5.2f}  {peaks.get('client', 0):.0f} / "
               f"{peaks.get('worker', 0):.0f} / {peaks.get('kernel', 0):.0f}")
+        cpu = memory.cpu_by_kind()
+        print("      CPU seconds (sampled, at least): " + ", ".join(
+            f"{kind} {cpu[kind]:.1f}" for kind in ("client", "worker", "kernel") if kind in cpu))
         last_out = (out, jobs)
     out, jobs = last_out
     print("statuses of the last run: " + ", ".join(

@@ -11,11 +11,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from asclib.checksums import sha256_file
 from asclib.data import TABLE_COLUMNS
 from asclib.errors import InputDataError
 from asclib.paths import RAW_DATA_DIR
 from asclib.prepare import prepare, validate
-from asclib.sources._common import sha256_file
 from asclib.tables import TABLES
 
 SEFTON = "E08000014"

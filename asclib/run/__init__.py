@@ -25,9 +25,25 @@ import sys
 # benchmarks/bench_batch.py for the start-up it saves.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from asclib.run.batch import RunResult, RunSummary, notebook_defaults, run  # noqa: E402
-from asclib.run.execute import Outcome, Task  # noqa: E402
-from asclib.run.lock import LockedByAnotherRun  # noqa: E402
+import importlib  # noqa: E402
 
-__all__ = ["LockedByAnotherRun", "Outcome", "RunResult", "RunSummary", "Task",
-           "notebook_defaults", "run"]
+#: The package's public names and the modules defining them, imported on first use: a worker
+#: process imports ``asclib.run.executors`` and must not pay for pandas before it has launched
+#: its kernel zygote (PEP 562 module ``__getattr__``).
+_EXPORTS = {
+    "LockedByAnotherRun": "asclib.run.lock",
+    "Outcome": "asclib.run.execute",
+    "RunResult": "asclib.run.batch",
+    "RunSummary": "asclib.run.batch",
+    "Task": "asclib.run.execute",
+    "notebook_defaults": "asclib.run.batch",
+    "run": "asclib.run.batch",
+    "start_workers": "asclib.run.batch",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'asclib.run' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -194,6 +194,7 @@ def run(
     progress: bool | TextIO | None = None,
     area_names: Mapping[str, str] | None = None,
     fork_kernels: bool = True,
+    workers: LocalExecutor | None = None,
 ) -> RunSummary:
     """Run every notebook for every area into ``out_dir`` (see the module docstring).
 
@@ -204,7 +205,8 @@ def run(
     stream. ``area_names``: council names by code for people (progress, manifests, index
     pages) when a notebook did not say. Raises lock.LockedByAnotherRun when another run
     writes ``out_dir``. ``fork_kernels``: local workers fork each kernel from a pre-imported
-    process (:mod:`asclib.run.zygote`) instead of starting it from scratch.
+    process (:mod:`asclib.run.zygote`) instead of starting it from scratch. ``workers``: local
+    workers already started by :func:`start_workers` (the run uses and stops them).
     """
     out = Path(out_dir).resolve()
     injected: dict[str, Any] = {}
@@ -223,15 +225,26 @@ def run(
             return _run_locked([Path(nb).resolve() for nb in notebooks], list(areas), out,
                                injected, data_dir, jobs, timeout, kernel_name, pdf, force,
                                executor, scheduler, stream, dict(area_names or {}),
-                               fork_kernels)
+                               fork_kernels, workers)
     except PublishError as exc:
         return _write_failure(out, str(exc), stream, [])
     except OSError as exc:
         return _write_failure(out, f"cannot write {exc.filename or out}: "
                                    f"{exc.strerror or exc}", stream, [])
     finally:
+        if workers is not None:  # stopped already, unless the run never got as far as them
+            workers.close(abandon=True)
         if progress is False and stream is not None:
             stream.close()
+
+
+def start_workers(out_dir: str | Path, jobs: int, fork_kernels: bool = True) -> LocalExecutor:
+    """Start ``jobs`` local workers for a run into ``out_dir`` now, before it is planned:
+    their kernel zygotes import (~2 s) while the caller reads lookups and notebooks. Pass them
+    to :func:`run` (``workers=``); a run with nothing to execute stops them at once."""
+    executor = LocalExecutor(jobs, Path(out_dir).resolve() / WORK_DIR, fork_kernels)
+    executor.start()
+    return executor
 
 
 def _write_failure(out: Path, message: str, stream: TextIO | None,
@@ -246,7 +259,8 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
                 data_dir: str | Path | None, jobs: int, timeout: float | None,
                 kernel_name: str | None, pdf: bool, force: bool, executor_name: str,
                 scheduler: str | None, stream: TextIO | None,
-                names: dict[str, str], fork_kernels: bool) -> RunSummary:
+                names: dict[str, str], fork_kernels: bool,
+                workers: LocalExecutor | None) -> RunSummary:
     started_at = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     code = keys.code_identity()
     store = AreaStore(out, keys.environment(), area_page=index.area_page)
@@ -277,7 +291,7 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
             to_run.append(i)
 
     runner = (DaskExecutor(jobs, scheduler) if executor_name == "dask"
-              else LocalExecutor(jobs, work_root, fork_kernels))
+              else workers or LocalExecutor(jobs, work_root, fork_kernels))
     # OUT/index.html is refreshed while the run goes on (at most every OVERVIEW_EVERY
     # seconds), so after a kill it lags the published reports by no more than that
     overview_due = time.monotonic()
@@ -327,7 +341,7 @@ def _run_locked(notebooks: list[Path], areas: list[str], out: Path, injected: di
                        else write_error)
                 reporter.log(f"{why}: nothing new starts; {len(reporter.running)} running "
                              "notebook(s) abandoned (the last good reports stay published)")
-            runner.close(abandon=abandon)
+            runner.close(abandon=abandon or not to_run)
     ordered = [results.get(i) or RunResult(t.area_code, t.name, "not run")
                for i, t in enumerate(tasks)]
     summary = RunSummary(ordered, out, stopped_by=stopped_by, write_error=write_error)

@@ -22,10 +22,12 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asclib.run.execute import Outcome, Task, execute
 from asclib.run.kernels import KernelSource, die_with_parent
+
+if TYPE_CHECKING:  # the worker imports the execution side only once its zygote is launched
+    from asclib.run.execute import Outcome, Task
 
 #: Seconds the client waits for an event before yielding a tick.
 TICK = 0.2
@@ -40,7 +42,9 @@ def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int,
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle
     kernels = KernelSource(work_root, bind_to_worker=True, fork=fork_kernels)
     kernels.launch_zygote()
-    import papermill  # noqa: F401  (imported while the zygote imports: both start-ups overlap)
+    # imported only now, while the zygote imports: both start-ups overlap (this module and
+    # asclib.run import nothing heavy, so the zygote starts ~0.1 s after the worker)
+    from asclib.run.execute import execute
 
     try:
         while True:
@@ -62,6 +66,8 @@ def crashed_outcome(task: Task, message: str) -> Outcome:
     """The outcome of a task whose worker vanished."""
     import datetime as dt
 
+    from asclib.run.execute import Outcome
+
     moment = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     entry = {"status": "failed", "reason": message, "error": message, "files": [],
              "parameters": dict(task.parameters), "started": moment, "finished": moment,
@@ -78,40 +84,46 @@ class LocalExecutor:
         self.work_root = work_root
         self.fork_kernels = fork_kernels
         self.workers: list[Any] = []
+        self.inboxes: list[Any] = []
+        self.context = multiprocessing.get_context("spawn")
+        self.results: Any = None
+
+    def start(self, count: int | None = None) -> None:
+        """Start the worker processes now (at most ``count``), so that they and their kernel
+        zygotes import while the caller is still planning; :meth:`events` then uses them."""
+        if self.results is None:
+            self.results = self.context.Queue()
+        wanted = min(self.jobs, self.jobs if count is None else count)
+        while len(self.workers) < wanted:
+            self._start_worker(len(self.workers))
+
+    def _start_worker(self, slot: int) -> None:
+        inbox = self.context.Queue()
+        process = self.context.Process(target=_worker_main, daemon=True,
+                                       args=(inbox, self.results, self.work_root, os.getpid(),
+                                             self.fork_kernels),
+                                       name=f"asc-worker-{slot}")
+        process.start()
+        if slot < len(self.workers):
+            self.workers[slot], self.inboxes[slot] = process, inbox
+        else:
+            self.workers.append(process)
+            self.inboxes.append(inbox)
 
     def events(self, tasks: Sequence[Task]) -> Iterator[tuple]:
-        context = multiprocessing.get_context("spawn")
-        results = context.Queue()
+        self.start(len(tasks))
         waiting = deque(range(len(tasks)))
-        inboxes: list[Any] = []
-        assigned: dict[int, int | None] = {}
-
-        def start_worker(slot: int) -> None:
-            inbox = context.Queue()
-            process = context.Process(target=_worker_main, daemon=True,
-                                      args=(inbox, results, self.work_root, os.getpid(),
-                                            self.fork_kernels),
-                                      name=f"asc-worker-{slot}")
-            process.start()
-            if slot < len(self.workers):
-                self.workers[slot], inboxes[slot] = process, inbox
-            else:
-                self.workers.append(process)
-                inboxes.append(inbox)
-            assigned[slot] = None
-
-        for slot in range(min(self.jobs, len(tasks))):
-            start_worker(slot)
+        assigned: dict[int, int | None] = dict.fromkeys(range(len(self.workers)))
         slot_of: dict[int, int] = {}
         while waiting or any(v is not None for v in assigned.values()):
             for slot, busy in assigned.items():
                 if busy is None and waiting:
                     index = waiting.popleft()
                     following = tasks[waiting[0]].notebook if waiting else None
-                    inboxes[slot].put((index, tasks[index], following))
+                    self.inboxes[slot].put((index, tasks[index], following))
                     assigned[slot], slot_of[index] = index, slot
             try:
-                event = results.get(timeout=TICK)
+                event = self.results.get(timeout=TICK)
             except queue.Empty:
                 for slot, busy in list(assigned.items()):
                     if busy is not None and not self.workers[slot].is_alive():
@@ -119,7 +131,7 @@ class LocalExecutor:
                         slot_of.pop(busy, None)
                         assigned[slot] = None
                         if waiting:
-                            start_worker(slot)
+                            self._start_worker(slot)
                         else:
                             del assigned[slot]
                         yield ("done", busy, crashed_outcome(
@@ -129,11 +141,19 @@ class LocalExecutor:
             if event[0] == "done":
                 assigned[slot_of.pop(event[1])] = None
             yield event
-        for inbox in inboxes:
-            inbox.put(None)
+        self._stop_idle()
+
+    def _stop_idle(self) -> None:
+        """Tell every worker to end once it is idle (a worker that was started but never
+        given a task is idle)."""
+        for inbox in self.inboxes:
+            with contextlib.suppress(Exception):
+                inbox.put(None)
+        self.inboxes = []
 
     def close(self, abandon: bool = False) -> None:
         """Stop the workers: wait for them, or (``abandon``) kill them now."""
+        self._stop_idle()
         for process in self.workers:
             if abandon and process.is_alive():
                 with contextlib.suppress(OSError):
@@ -150,6 +170,8 @@ class LocalExecutor:
 def run_task_on_dask_worker(task: Task) -> Outcome:
     """A Dask task: one (area, notebook) run with a kernel of its own; files come back as
     bytes (the worker writes nothing into the output folder)."""
+    from asclib.run.execute import execute
+
     kernels = KernelSource(None, bind_to_worker=False)
     try:
         return execute(task, kernels)

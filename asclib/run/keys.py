@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from asclib import __version__
-from asclib.sources._common import sha256_file  # one checksum for prepare and run
+from asclib.checksums import sha256_file  # one checksum for prepare and run
 
 #: Package versions recorded in each manifest (the environment of the run).
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert",

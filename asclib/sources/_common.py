@@ -8,7 +8,6 @@ or openpyxl traceback reach the user.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -27,15 +26,6 @@ from asclib.errors import DataProblem, InputDataError, display_path
 SUPPRESSION_MARKERS: frozenset[str] = frozenset(
     {"*", "c", ":", "..", "-", "x", ".", "[c]", "[x]", "[z]", "[u]", "[low]", "~", "n/a", "N/A"}
 )
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes (recorded in manifests for every input read)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def require_file(path: str | Path) -> Path:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from asclib.checksums import sha256_file
 from asclib.constants import ENGLAND_CODE
 from asclib.errors import DataProblem, InputDataError, display_path
 from asclib.sources import la_lookup, official
@@ -27,7 +28,6 @@ from asclib.sources._common import (
     check_columns,
     parse_numbers,
     read_csv_checked,
-    sha256_file,
     validate_schema,
 )
 from asclib.tables import SEED_FIGURES

@@ -170,6 +170,27 @@ def test_second_run_on_same_out_exits_2_naming_the_pid(suite, tmp_path: Path, ca
     assert wait_until_gone(marker, 20) == []
 
 
+def test_workers_started_early_stop_when_nothing_runs(suite, tmp_path: Path) -> None:
+    """``asc run`` starts its workers (and their kernel zygotes) before it reads the lookup
+    and plans; a run refused after that, or with every pair up to date, leaves no process."""
+    out = tmp_path / "out"
+    shutil.copytree(suite["template"], out, symlinks=True)
+    common = ["--notebooks-dir", str(suite["notebooks"]), "--no-prepare", "--processed",
+              str(suite["processed"]), "--out", str(out), "--jobs", "2"]
+    for extra, code, says in [
+        (["--area", "E99999999"], 2, "E99999999"),  # refused after the workers started
+        (["--area", AREA, "--area", OTHER_AREA, "--period", "2019/20"], 0, "up to date"),
+    ]:
+        marker = uuid.uuid4().hex
+        done = subprocess.run(asc_command(*common, *extra), capture_output=True, text=True,
+                              env={**os.environ, "ASC_TEST_MARKER": marker}, timeout=120)
+        assert done.returncode == code, done.stderr
+        assert says in done.stderr + done.stdout
+        assert wait_until_gone(marker, 10) == [], "a worker or zygote outlived the run"
+    manifest = json.loads((out / AREA / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["parameters"]["period"] for e in manifest["notebooks"].values()} == {"2019/20"}
+
+
 def test_stale_lock_is_taken_over(tmp_path: Path) -> None:
     from asclib.run import lock
 

@@ -315,3 +315,48 @@ def test_a_worker_keeps_no_threads_or_sockets_of_finished_notebooks(
     finally:
         kernels.close()
     assert counts[-1] == counts[0], counts
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "fresh"])
+def test_kernel_clients_are_ready_without_waiting_for_iopub_silence(
+        tmp_path: Path, fork: bool) -> None:
+    """The runner's kernel clients end ``wait_for_ready`` on the idle status of their own
+    kernel_info request (jupyter_client waits for 0.2 s of IOPub silence instead). Forked
+    kernels come with a client connected ahead; a fresh kernel's client connects late (the
+    slow-joiner case, which asks again). Either way nothing of the handshake is left on
+    IOPub, and the first cell's messages are its own."""
+    from jupyter_core.utils import run_sync
+
+    from asclib.run.kernels import KernelSource
+
+    kernels = KernelSource(tmp_path, fork=fork)
+    try:
+        kernel = kernels.start(notebook("ok"))
+        client = kernel.manager.client()
+        assert type(client).__name__ == "ReadyClient"
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=60)
+        assert not run_sync(client.iopub_channel.msg_ready)()
+        seen: list[dict] = []
+        reply = run_sync(client.execute_interactive)("print(6 * 7)", timeout=60,
+                                                      output_hook=seen.append)
+        assert reply["content"]["status"] == "ok"
+        assert {m["parent_header"]["msg_id"] for m in seen} == {reply["parent_header"]["msg_id"]}
+        assert [m["content"]["text"] for m in seen if m["msg_type"] == "stream"] == ["42\n"]
+    finally:
+        kernels.close()
+
+
+def test_a_worker_starts_its_zygote_before_importing_pandas() -> None:
+    """A worker process imports ``asclib.run.executors`` and launches its kernel zygote
+    before anything heavy: the module (and the ``asclib.run`` package) import no pandas,
+    papermill or matplotlib (~0.7 s that would delay every worker's first kernel)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, asclib.run.executors, asclib.run; "
+            "print(sorted(m for m in ('pandas', 'papermill', 'matplotlib', 'pandera') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
