@@ -273,8 +273,14 @@ class Report:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        display(fig, metadata={FIGURE_MIME: {"alt": alt or "",
-                                             "illustrative": self._illustrative_of(sources)}})
+        from asclib.plots import style
+
+        width, height = fig.bbox.size
+        display({"image/png": style.png_bytes(fig),
+                 "text/plain": f"<Figure size {width:.0f}x{height:.0f} with "
+                               f"{len(fig.axes)} Axes>"},
+                raw=True, metadata={FIGURE_MIME: {
+                    "alt": alt or "", "illustrative": self._illustrative_of(sources)}})
         plt.close(fig)
 
     def key_messages(self, messages: Sequence[str]) -> None:

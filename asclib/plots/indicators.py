@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
 
 from asclib import formatting
 from asclib.plots import style
@@ -133,7 +134,11 @@ def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
         Patch(color=style.SPINE_OUTER, label="Worst to 25th / 75th to best"),
         Patch(color=style.SPINE_INNER, label="25th to 75th percentile"),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4,
+    # centred on the figure (x in figure fraction), under the axes (y in axes fraction): centred
+    # under the axes, which the indicator names push to the right, a long council name took
+    # it past the figure's right edge
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3,
+              bbox_transform=blended_transform_factory(fig.transFigure, ax.transAxes),
               fontsize=7, frameon=False)
     return style.finish(
         fig, ax, title=title or f"{area_name} compared with {benchmark_name} and comparators",

@@ -29,7 +29,6 @@ def _warm_up_drawing() -> None:
     """Draw and encode one house-style chart, so that every forked kernel inherits loaded
     fonts (regular, bold, the CJK fallback) and matplotlib's text-metrics caches. Uses a bare
     Figure (no pyplot state is created); nothing drawn here reaches any notebook."""
-    import io
 
     from matplotlib.figure import Figure
 
@@ -45,7 +44,7 @@ def _warm_up_drawing() -> None:
     style.legend_outside(ax)
     style.finish(fig, ax, title="Warm-up", source="none", xlabel="x", ylabel="y",
                  illustrative=True)
-    fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    style.png_bytes(fig)
 
 
 def _reap(_signum: int, _frame: object) -> None:

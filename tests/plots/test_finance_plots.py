@@ -181,3 +181,25 @@ def test_sensitivity_chart():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["-5", "0", "+5"]
     assert [p.get_height() for p in ax.patches] == pytest.approx([-21_840, -14_040, -6_240])
     assert [t.get_text() for t in ax.texts] == ["£93.6k", "£101.4k", "£109.2k"]
+
+
+def test_long_titles_and_source_lines_wrap_inside_the_image():
+    """Charts are saved as laid out (no "tight" bounding box growing the image), so a title
+    or source line too long for the width wraps instead of running off the edge; the axes
+    move down to make room."""
+    table = day_services.sensitivity(_placements(), MODEL, deltas=(-5, 0, 5))
+    short = finance.sensitivity_chart(table, area_name="Sefton", source="Placements")
+    long_name = "Bournemouth, Christchurch and Poole"
+    wrapped = finance.sensitivity_chart(table, area_name=long_name,
+                                        source=f"{long_name} day-service placements; 2 groups "
+                                               "with fewer than 5 clients not shown; " * 2)
+    assert "\n" not in _title(short)
+    assert _title(wrapped).replace("\n", " ") == (
+        f"Sensitivity of the banded model to the band rates, {long_name} (today £115k a year)")
+    assert "\n" in _title(wrapped) and "\n" in _source(wrapped)
+    renderer = wrapped.canvas.get_renderer()
+    box = wrapped.get_tightbbox(renderer)
+    assert box.x0 >= 0 and box.x1 <= wrapped.get_figwidth()
+    assert box.y0 >= 0 and box.y1 <= wrapped.get_figheight()
+    # the axes made room for the second title line
+    assert wrapped.axes[0].get_position().y1 < short.axes[0].get_position().y1

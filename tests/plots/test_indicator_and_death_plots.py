@@ -227,3 +227,35 @@ def test_monthly_deaths_chart():
     assert _title(fig) == "Monthly deaths (all causes), Sefton, 2020"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("Month number", "Deaths per month")
     assert [line.get_label() for line in ax.lines] == ["Mean of the 5 previous years", "2020"]
+
+
+LONG_NAME = "Bournemouth, Christchurch and Poole"
+
+
+def _inside_canvas(fig) -> tuple[float, float, float, float]:
+    """Every artist's extent in pixels (x0, y0, x1, y1) measured on the canvas the PNG is
+    drawn from; charts are saved as laid out (style.png_bytes), so this must lie within
+    (0, 0, width, height)."""
+    renderer = fig.canvas.get_renderer()
+    box = fig.get_tightbbox(renderer)  # inches
+    return (box.x0 * fig.dpi, box.y0 * fig.dpi, box.x1 * fig.dpi, box.y1 * fig.dpi)
+
+
+def test_spine_chart_with_a_long_name_stays_inside_the_image():
+    """The legend is centred on the figure, not under the axes: centred under the axes
+    (which long indicator names push right), a long council name ran 60 px past the edge."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    table = _spine_table()
+    table["indicator"] = ["Cumulative percentage of the eligible population aged 40-74 who "
+                          f"received an NHS Health check ({i})" for i in range(len(table))]
+    fig = indicators.spine_chart(table, area_name=LONG_NAME, region_name="South West",
+                                 source="OHID Fingertips (Fingertips export layout)",
+                                 illustrative=True)
+    x0, y0, x1, y1 = _inside_canvas(fig)
+    assert x0 >= 0 and y0 >= 0
+    assert x1 <= fig.bbox.width and y1 <= fig.bbox.height
+    png = Image.open(BytesIO(style.png_bytes(fig)))
+    assert png.size == (round(fig.bbox.width), round(fig.bbox.height)) == (1100, png.size[1])
