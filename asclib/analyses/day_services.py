@@ -294,24 +294,49 @@ def _group_key(prepared: pd.DataFrame, by: str | None, split_age: int) -> tuple[
 
 
 def _cohort_rows(prepared: pd.DataFrame, split_age: int) -> dict[str, Any]:
-    # a client is a direct-payment client when any of their placements is (vectorised "any")
-    flags = prepared[["client_id", "client_age", "client_reason"]].assign(
-        _direct_payment=(prepared["funding"] == DIRECT_PAYMENT).to_numpy(dtype=bool))
-    clients = flags.groupby("client_id", sort=False).agg(
-        age=("client_age", "first"), reason=("client_reason", "first"),
-        direct_payment=("_direct_payment", "any"))
-    n = len(clients)
+    """The cohort figures of one group of placements (see :func:`_cohort_records`)."""
+    labels = np.zeros(len(prepared), dtype=np.int8)
+    return _cohort_records(prepared, labels, [0], split_age)[0]
+
+
+def _cohort_records(prepared: pd.DataFrame, labels: np.ndarray, order: Sequence[Any],
+                    split_age: int) -> list[dict[str, Any]]:
+    """The cohort figures of each group (placements whose ``labels`` value is one of
+    ``order``; groups with no placement are left out), in ``order``.
+
+    A client counts once in a group: their age and support reason are those of their first
+    placement in it, and they are a direct-payment client when any of their placements in it
+    is. One grouping by (group, client) for all groups (a grouping per group cost ~10 ms each).
+    """
+    keyed = pd.DataFrame({
+        "label": labels, "client_id": prepared["client_id"].to_numpy(),
+        "age": prepared["client_age"], "reason": prepared["client_reason"],
+        "direct_payment": (prepared["funding"] == DIRECT_PAYMENT).to_numpy(dtype=bool)},
+        index=prepared.index)
+    clients = keyed.groupby(["label", "client_id"], sort=False).agg(
+        age=("age", "first"), reason=("reason", "first"),
+        direct_payment=("direct_payment", "any"))
+    clients["ld"] = clients["reason"] == LEARNING_DISABILITY
+    clients["under"] = clients["age"] < split_age
+    by_group = clients.groupby(level="label", sort=False)
     under = f"under_{split_age}"
-    return {
-        "clients": n,
-        "direct_payment_clients": int(clients["direct_payment"].sum()),
-        "ld_clients": int((clients["reason"] == LEARNING_DISABILITY).sum()),
-        f"{under}_clients": int((clients["age"] < split_age).sum()),
-        "median_age": float(clients["age"].median()),
-        "median_daily_rate_gbp": float(prepared["daily_rate_gbp"].median()),
-        "mean_days_per_week": float(prepared["days_per_week"].mean()),
-        "annual_cost_gbp": float(prepared["annual_cost_gbp"].sum()),
-    }
+    records = []
+    for label in order:
+        if label not in by_group.groups:
+            continue
+        group = by_group.get_group(label)
+        rows = labels == label
+        records.append({
+            "clients": len(group),
+            "direct_payment_clients": int(group["direct_payment"].sum()),
+            "ld_clients": int(group["ld"].sum()),
+            f"{under}_clients": int(group["under"].sum()),
+            "median_age": float(group["age"].median()),
+            "median_daily_rate_gbp": float(prepared["daily_rate_gbp"][rows].median()),
+            "mean_days_per_week": float(prepared["days_per_week"][rows].mean()),
+            "annual_cost_gbp": float(prepared["annual_cost_gbp"][rows].sum()),
+        })
+    return records
 
 
 def cohort_summary(placements: pd.DataFrame, by: str | None = None, *, split_age: int = 60,
@@ -331,12 +356,10 @@ def cohort_summary(placements: pd.DataFrame, by: str | None = None, *, split_age
     prepared = _prepared(placements, weeks_per_year)
     labels, order = _group_key(prepared, by, split_age)
     column = by or "group"
-    records = []
-    for label in order:
-        rows = prepared[(labels == label).to_numpy()]
-        if rows.empty:
-            continue
-        records.append({column: label, **_cohort_rows(rows, split_age)})
+    found = set(labels)
+    present = [label for label in order if label in found]
+    records = [{column: label, **figures} for label, figures in zip(
+        present, _cohort_records(prepared, labels.to_numpy(), present, split_age), strict=True)]
     if by is not None:
         records.append({column: TOTAL, **_cohort_rows(prepared, split_age)})
     table = pd.DataFrame(records)
@@ -622,22 +645,38 @@ def _display_order(labels: Iterable[str]) -> list[str]:
     return sorted(map(str, labels), key=key)
 
 
-def _model_rows(rows: pd.DataFrame) -> dict[str, Any]:
-    per_client = rows.groupby("client_id").agg(
-        current=("current_annual_cost_gbp", "sum"), modelled=("modelled_annual_cost_gbp", "sum"))
+def _model_records(modelled: pd.DataFrame, labels: np.ndarray,
+                   order: Sequence[Any]) -> list[dict[str, Any]]:
+    """Today's against the model's cost for each group (rows whose ``labels`` value is one
+    of ``order``), in ``order``. A client's direction (up / down / unchanged) is that of their
+    annual total within the group (a penny a day over a year = £2.60). One grouping by
+    (group, client) for all groups."""
+    per_client = pd.DataFrame({
+        "label": labels, "client_id": modelled["client_id"].to_numpy(),
+        "current": modelled["current_annual_cost_gbp"].to_numpy(),
+        "modelled": modelled["modelled_annual_cost_gbp"].to_numpy()},
+        index=modelled.index).groupby(["label", "client_id"], sort=False).sum()
     difference = per_client["modelled"] - per_client["current"]
-    # a client's direction is that of their annual total (a penny a day over a year = £2.60)
     tolerance = _PENNY * 52 * 7
-    current = float(rows["current_annual_cost_gbp"].sum())
-    modelled = float(rows["modelled_annual_cost_gbp"].sum())
-    return {"clients": int(len(per_client)),
-            "rate_up_clients": int((difference > tolerance).sum()),
-            "rate_down_clients": int((difference < -tolerance).sum()),
-            "rate_unchanged_clients": int((difference.abs() <= tolerance).sum()),
-            "current_annual_cost_gbp": current, "modelled_annual_cost_gbp": modelled,
-            "target_annual_cost_gbp": float(rows["target_annual_cost_gbp"].sum()),
-            "change_gbp": modelled - current,
-            "change_pct": 100 * (modelled - current) / current if current else np.nan}
+    direction = pd.DataFrame({"up": difference > tolerance, "down": difference < -tolerance,
+                              "unchanged": difference.abs() <= tolerance})
+    counts = direction.groupby(level="label", sort=False).sum()
+    sizes = direction.groupby(level="label", sort=False).size()
+    records = []
+    for label in order:
+        rows = labels == label
+        current = float(modelled["current_annual_cost_gbp"][rows].sum())
+        model = float(modelled["modelled_annual_cost_gbp"][rows].sum())
+        records.append({"clients": int(sizes[label]),
+                        "rate_up_clients": int(counts.at[label, "up"]),
+                        "rate_down_clients": int(counts.at[label, "down"]),
+                        "rate_unchanged_clients": int(counts.at[label, "unchanged"]),
+                        "current_annual_cost_gbp": current, "modelled_annual_cost_gbp": model,
+                        "target_annual_cost_gbp": float(
+                            modelled["target_annual_cost_gbp"][rows].sum()),
+                        "change_gbp": model - current,
+                        "change_pct": 100 * (model - current) / current if current else np.nan})
+    return records
 
 
 def banded_model_summary(modelled: pd.DataFrame, by: str | None = "provider", *,
@@ -654,14 +693,16 @@ def banded_model_summary(modelled: pd.DataFrame, by: str | None = "provider", *,
     require_columns(modelled, "banded model", ["client_id", "current_annual_cost_gbp",
                                                 "modelled_annual_cost_gbp"])
     column = by or "group"
+    everyone = np.zeros(len(modelled), dtype=np.int8)
     if by is None:
-        records = [{column: "All clients", **_model_rows(modelled)}]
+        records = [{column: "All clients", **_model_records(modelled, everyone, [0])[0]}]
     else:
         require_columns(modelled, "banded model", [by])
-        labels = modelled[by].astype(str)
-        records = [{column: label, **_model_rows(modelled[(labels == label).to_numpy()])}
-                   for label in _display_order(labels.unique())]
-        records.append({column: TOTAL, **_model_rows(modelled)})
+        labels = modelled[by].astype(str).to_numpy()
+        order = _display_order(pd.unique(labels))
+        records = [{column: label, **figures} for label, figures in
+                   zip(order, _model_records(modelled, labels, order), strict=True)]
+        records.append({column: TOTAL, **_model_records(modelled, everyone, [0])[0]})
     return _maybe_disclose(pd.DataFrame(records), disclose, threshold)
 
 
