@@ -410,21 +410,19 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
     meta = metadata.drop_duplicates("indicator_id").set_index("indicator_id")
     codes = list(dict.fromkeys([*comparator_codes, area_code]))
 
-    # benchmark rows only, their period labels and numeric values worked out once
-    benchmark_rows = rows[rows["area_code"].isin(
-        [c for c in (england_code, region_code) if c is not None])]
-    benchmark_periods = benchmark_rows["period"].astype("string")
-    benchmark_values = pd.to_numeric(benchmark_rows["value"], errors="coerce")
-
-    def value_at(code: str | None, key: tuple, period_label: str) -> float:
-        if code is None:
-            return np.nan
-        mask = ((benchmark_rows["area_code"] == code)
-                & (benchmark_rows["indicator_id"] == key[0])
-                & (benchmark_rows["sex"] == key[1]) & (benchmark_rows["age"] == key[2])
-                & (benchmark_periods == period_label))
-        values = benchmark_values[mask].dropna()
-        return float(values.iloc[-1]) if len(values) else np.nan
+    # rows looked up by (indicator, sex, age[, area], period), indexed once: one pass over the
+    # table instead of one per indicator (a national Fingertips file has ~150 areas). A key
+    # with a missing part matches nothing, as an equality test would not.
+    key_columns = list(_KEY)
+    labelled = rows.assign(_period=rows["period"].astype("string"),
+                           _value=pd.to_numeric(rows["value"], errors="coerce"))
+    compared = labelled[labelled["area_code"].isin(codes)]
+    comparator_rows = compared.groupby([*key_columns, "_period"], sort=False).indices
+    known = labelled[labelled["area_code"].isin(
+        [c for c in (england_code, region_code) if c is not None])].dropna(subset=["_value"])
+    benchmark_values = known.groupby(["area_code", *key_columns, "_period"],
+                                     sort=False)["_value"].last().to_dict()
+    history_rows = area_rows.groupby(key_columns, sort=False).indices
 
     records = []
     for _, row in chosen.iterrows():
@@ -432,19 +430,17 @@ def indicator_summary(indicators: pd.DataFrame, metadata: pd.DataFrame, area_cod
         info = meta.loc[row["indicator_id"]] if row["indicator_id"] in meta.index else None
         polarity = _polarity(None if info is None else info["polarity"])
         period_label = str(row["period"])
-        england_value = value_at(england_code, key, period_label)
-        region_value = value_at(region_code, key, period_label)
-        same = rows[(rows["indicator_id"] == key[0]) & (rows["sex"] == key[1])
-                    & (rows["age"] == key[2]) & (rows["period"].astype("string") == period_label)]
-        comparator_values = pd.to_numeric(same.loc[same["area_code"].isin(codes), "value"],
-                                          errors="coerce").dropna()
+        england_value = float(benchmark_values.get((england_code, *key, period_label), np.nan))
+        region_value = (float(benchmark_values.get((region_code, *key, period_label), np.nan))
+                        if region_code is not None else np.nan)
+        comparator_values = compared["_value"].iloc[
+            comparator_rows.get((*key, period_label), [])].dropna()
         value = float(pd.to_numeric(pd.Series([row["value"]]), errors="coerce").iloc[0])
         quartile = (_label(benchmark.quartile_position(value, comparator_values.to_numpy(),
                                                        polarity))
                     if not np.isnan(value) else NOT_COMPARED)
-        history = area_rows[(area_rows["indicator_id"] == key[0]) & (area_rows["sex"] == key[1])
-                            & (area_rows["age"] == key[2])
-                            & (area_rows["period_sortable"] <= row["period_sortable"])]
+        history = area_rows.iloc[history_rows.get(key, [])]
+        history = history[history["period_sortable"] <= row["period_sortable"]]
         records.append({
             "domain": None if info is None else info["domain"],
             "indicator_id": row["indicator_id"],
