@@ -32,7 +32,7 @@ _PR_SET_PDEATHSIG = 1
 #: import lazily (pyarrow's Parquet reader, the analyses, narratives and charts). The notebook
 #: still gets a fresh kernel process and namespace; it just finds these in ``sys.modules``.
 WARM_UP_MODULES = (
-    "numpy", "pandas", "scipy.stats", "matplotlib", "matplotlib.pyplot", "pandera",
+    "numpy", "pandas", "scipy.special", "matplotlib", "matplotlib.pyplot", "pandera",
     "pyarrow.parquet", "pyarrow.dataset",
     "asclib", "asclib.data", "asclib.report", "asclib.benchmark", "asclib.stats",
     "asclib.disclosure", "asclib.plots", "asclib.plots.style", "asclib.plots.deaths",

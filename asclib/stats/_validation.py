@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats as _scipy_stats
+
+from asclib.stats._distributions import norm_ppf
 
 #: Confidence levels Fingertips publishes; the table-level functions give both by default.
 DEFAULT_CONFIDENCE_LEVELS: tuple[float, float] = (0.95, 0.998)
@@ -61,7 +62,7 @@ def z_value(confidence: float) -> float:
     1.959964 for 95%, 3.090232 for 99.8%; infinite for confidence 1.
     """
     confidence = check_confidence(confidence)
-    return float(_scipy_stats.norm.ppf(1.0 - (1.0 - confidence) / 2.0))
+    return float(norm_ppf(1.0 - (1.0 - confidence) / 2.0))
 
 
 def as_float_array(values: object, name: str) -> np.ndarray:

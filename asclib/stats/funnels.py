@@ -23,8 +23,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _scipy_stats
 
+from asclib.stats._distributions import chi2_ppf, norm_ppf
 from asclib.stats._validation import (
     as_float_array,
     check_not_above,
@@ -47,7 +47,7 @@ _LABELS = ("Low (0.001)", "Low (0.025)", "High (0.001)", "High (0.025)", "Not si
 def _proportion_limit(
     population: np.ndarray, p: float, probability: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    z = float(_scipy_stats.norm.ppf(probability))
+    z = float(norm_ppf(probability))
     z2 = z * z
     n = population
     a = p * (n / z2 + 1.0)
@@ -129,8 +129,8 @@ def ratio_funnel_limits(
     check_positive(o, "observed")
     columns: dict[str, np.ndarray] = {"observed": o}
     for name, tail in (("2s", 1 - _TWO_SIGMA), ("3s", 1 - _THREE_SIGMA)):
-        columns[f"lower_{name}_exp_events"] = _scipy_stats.chi2.ppf(1 - tail, 2 * o + 2) / 2
-        columns[f"upper_{name}_exp_events"] = _scipy_stats.chi2.ppf(tail, 2 * o) / 2
+        columns[f"lower_{name}_exp_events"] = chi2_ppf(1 - tail, 2 * o + 2) / 2
+        columns[f"upper_{name}_exp_events"] = chi2_ppf(tail, 2 * o) / 2
     for name in ("2s", "3s"):
         for side in ("lower", "upper"):
             columns[f"{side}_{name}_ratio"] = o / columns[f"{side}_{name}_exp_events"] * refvalue

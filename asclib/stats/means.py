@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _scipy_stats
 
 from asclib.stats import _table
+from asclib.stats._distributions import t_ppf
 from asclib.stats._validation import (
     DEFAULT_CONFIDENCE_LEVELS,
     as_float_array,
@@ -32,7 +32,7 @@ def _t_limits(
     mean_value: np.ndarray, sd: np.ndarray, count: np.ndarray, confidence: float
 ) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = _scipy_stats.t.ppf(1.0 - (1.0 - confidence) / 2.0, count - 1.0)
+        t = t_ppf(1.0 - (1.0 - confidence) / 2.0, count - 1.0)
         half_width = t * sd / np.sqrt(count)
     return mean_value - half_width, mean_value + half_width
 

@@ -20,9 +20,9 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _scipy_stats
 
 from asclib.stats import _table
+from asclib.stats._distributions import chi2_ppf
 from asclib.stats._validation import (
     DEFAULT_CONFIDENCE_LEVELS,
     as_float_array,
@@ -105,8 +105,8 @@ def _exact_limits(count: np.ndarray, confidence: float) -> tuple[np.ndarray, np.
         distinct, position = np.unique(count, return_inverse=True)
     lower = np.zeros(distinct.shape)
     positive = distinct > 0
-    lower[positive] = _scipy_stats.chi2.ppf(alpha / 2.0, 2.0 * distinct[positive]) / 2.0
-    upper = _scipy_stats.chi2.ppf(1.0 - alpha / 2.0, 2.0 * distinct + 2.0) / 2.0
+    lower[positive] = chi2_ppf(alpha / 2.0, 2.0 * distinct[positive]) / 2.0
+    upper = chi2_ppf(1.0 - alpha / 2.0, 2.0 * distinct + 2.0) / 2.0
     lower[np.isnan(distinct)] = np.nan
     return lower[position].reshape(count.shape), upper[position].reshape(count.shape)
 
