@@ -20,6 +20,7 @@ the executed notebooks (imports, figures, other cells).
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import json
 import os
@@ -171,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor", action="store_true",
                         help="with --all-councils: time the empty-notebook floor too")
     args = parser.parse_args(argv)
+    # asclib's bytecode, as an installed package has it (see `make bytecode`): otherwise, with
+    # PYTHONDONTWRITEBYTECODE set, every process of the run would compile asclib again
+    compileall.compile_dir(str(PROJECT_ROOT / "asclib"), quiet=1)
     notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     asc = [str(Path(sys.executable).with_name("asc")), "run", "--no-prepare"]
     if args.processed:

@@ -12,6 +12,7 @@ Prints both times and their ratio (goal: at most 1.5).
 from __future__ import annotations
 
 import argparse
+import compileall
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processed", type=Path, help="processed data (default: data/processed)")
     parser.add_argument("--floor", type=int, metavar="RUNS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # asclib's bytecode, as an installed package has it (see `make bytecode`): otherwise, with
+    # PYTHONDONTWRITEBYTECODE set, every process of the run would compile asclib again
+    compileall.compile_dir(str(PROJECT_ROOT / "asclib"), quiet=1)
     if args.floor is not None:  # child process: the floor measurement itself
         floor(args.floor, args.jobs[0])
         return 0
