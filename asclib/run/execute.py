@@ -1,6 +1,8 @@
 """One (area, notebook) run, start to finish.
 
-:func:`execute` takes a :class:`Task` and returns an :class:`Outcome`:
+:func:`execute` takes a :class:`Task` and returns an :class:`Outcome`, in two halves:
+:func:`run_notebook` (steps 1-2) and :func:`finish` (steps 3-6). A local worker runs ``finish``
+in a thread while its next notebook already runs (:mod:`asclib.run.executors`).
 
 1. take a fresh kernel (started ahead by the worker's :class:`~asclib.run.kernels.KernelSource`
    when possible) in a fresh temporary working directory;
@@ -92,10 +94,30 @@ def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+@dataclass
+class Executed:
+    """A notebook papermill has run (steps 1-2), its outcome not yet made (:func:`finish`)."""
+
+    started: str
+    clock: float  # time.monotonic() at the start
+    timings: dict[str, float]
+    staging: Path  # private folder holding the executed notebook (``staged``) and the reports
+    staged: Path
+    error: BaseException | None
+
+
 def execute(task: Task, kernels: KernelSource, next_notebook: Path | None = None) -> Outcome:
-    """Run ``task`` (see the module docstring). ``next_notebook``: the notebook expected next
-    in this worker; its kernel starts while this one runs."""
-    import nbformat
+    """Run ``task`` (see the module docstring): :func:`run_notebook`, then :func:`finish`.
+    ``next_notebook``: the notebook expected next in this worker; its kernel starts while this
+    one runs."""
+    return finish(task, run_notebook(task, kernels, next_notebook))
+
+
+def run_notebook(task: Task, kernels: KernelSource,
+                 next_notebook: Path | None = None) -> Executed:
+    """Steps 1-2: a fresh kernel, and papermill executing the notebook into a staging folder.
+    A local worker starts the next notebook as soon as this returns, and leaves
+    :func:`finish` to a thread of its own (its kernel would otherwise wait for the reports)."""
     import papermill
 
     started, clock = _now(), time.monotonic()
@@ -141,7 +163,16 @@ def execute(task: Task, kernels: KernelSource, next_notebook: Path | None = None
         # a kernel that died while booting ran no cell: start another one, once
         if not _died_while_booting(error):
             break
+    return Executed(started, clock, timings, staging, staged, error)
 
+
+def finish(task: Task, run: Executed) -> Outcome:
+    """Steps 3-6: classify, write the reports, build the manifest entry, return the files."""
+    import nbformat
+    import papermill
+
+    started, clock, timings = run.started, run.clock, run.timings
+    staging, staged, error = run.staging, run.staged, run.error
     entry: dict[str, Any] = {
         "notebook": display_path(task.notebook),
         "notebook_sha256": keys.sha256_file(task.notebook),

@@ -35,7 +35,13 @@ TICK = 0.2
 
 def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int,
                  fork_kernels: bool) -> None:
-    """A local worker: run the tasks the client sends, one at a time, until told to stop."""
+    """A local worker: run the tasks the client sends, one at a time, until told to stop.
+
+    Each notebook's outcome (classification, HTML, workbook, manifest entry: ``finish``) is
+    made by a thread of the worker while its next notebook already runs, so the kernels do not
+    wait for the reports (the client queues up to two tasks per worker, see
+    :meth:`LocalExecutor.events`). A worker that is told to stop finishes those outcomes first.
+    """
     die_with_parent()
     if os.getppid() != parent:  # the client died before the signal was set
         os._exit(0)
@@ -44,8 +50,18 @@ def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int,
     kernels.launch_zygote()
     # imported only now, while the zygote imports: both start-ups overlap (this module and
     # asclib.run import nothing heavy, so the zygote starts ~0.1 s after the worker)
-    from asclib.run.execute import execute
+    from concurrent.futures import ThreadPoolExecutor
 
+    from asclib.run.execute import finish, run_notebook
+
+    def finish_and_send(index: int, task: Task, run: Any) -> None:
+        try:
+            outcome = finish(task, run)
+        except Exception as exc:  # a runner bug or a full disk: this task fails, not all
+            outcome = crashed_outcome(task, f"runner error: {type(exc).__name__}: {exc}")
+        events.put(("done", index, outcome))
+
+    finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asc-finish")
     try:
         while True:
             item = inbox.get()
@@ -54,11 +70,14 @@ def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int,
             index, task, next_notebook = item
             events.put(("start", index))
             try:
-                outcome = execute(task, kernels, next_notebook)
-            except Exception as exc:  # a runner bug or a full disk: this task fails, not all
-                outcome = crashed_outcome(task, f"runner error: {type(exc).__name__}: {exc}")
-            events.put(("done", index, outcome))
+                run = run_notebook(task, kernels, next_notebook)
+            except Exception as exc:  # a runner bug: this task fails, not all
+                events.put(("done", index, crashed_outcome(
+                    task, f"runner error: {type(exc).__name__}: {exc}")))
+                continue
+            finisher.submit(finish_and_send, index, task, run)
     finally:
+        finisher.shutdown(wait=True)
         kernels.close()
 
 
@@ -111,35 +130,47 @@ class LocalExecutor:
             self.inboxes.append(inbox)
 
     def events(self, tasks: Sequence[Task]) -> Iterator[tuple]:
+        """Run ``tasks`` on the workers. A worker holds at most two: the one it runs and, while
+        more tasks wait than there are workers, the next one, which it starts as soon as its
+        kernel is free (the previous notebook's reports are written meanwhile)."""
         self.start(len(tasks))
         waiting = deque(range(len(tasks)))
-        assigned: dict[int, int | None] = dict.fromkeys(range(len(self.workers)))
+        assigned: dict[int, list[int]] = {slot: [] for slot in range(len(self.workers))}
         slot_of: dict[int, int] = {}
-        while waiting or any(v is not None for v in assigned.values()):
-            for slot, busy in assigned.items():
-                if busy is None and waiting:
+        started: set[int] = set()
+        while waiting or any(assigned.values()):
+            for slot, held in assigned.items():
+                depth = 2 if len(waiting) > len(assigned) else 1
+                while len(held) < depth and waiting:
                     index = waiting.popleft()
                     following = tasks[waiting[0]].notebook if waiting else None
                     self.inboxes[slot].put((index, tasks[index], following))
-                    assigned[slot], slot_of[index] = index, slot
+                    held.append(index)
+                    slot_of[index] = slot
             try:
                 event = self.results.get(timeout=TICK)
             except queue.Empty:
-                for slot, busy in list(assigned.items()):
-                    if busy is not None and not self.workers[slot].is_alive():
+                for slot, held in list(assigned.items()):
+                    if held and not self.workers[slot].is_alive():
                         code = self.workers[slot].exitcode
-                        slot_of.pop(busy, None)
-                        assigned[slot] = None
+                        lost, assigned[slot] = list(held), []
+                        for index in lost:
+                            slot_of.pop(index, None)
+                        # a task queued behind the one that crashed never started: run it again
+                        waiting.extendleft(reversed([i for i in lost if i not in started]))
                         if waiting:
                             self._start_worker(slot)
                         else:
                             del assigned[slot]
-                        yield ("done", busy, crashed_outcome(
-                            tasks[busy], f"Worker process crashed (exit code {code})"))
+                        for busy in (i for i in lost if i in started):
+                            yield ("done", busy, crashed_outcome(
+                                tasks[busy], f"Worker process crashed (exit code {code})"))
                 yield ("tick",)
                 continue
-            if event[0] == "done":
-                assigned[slot_of.pop(event[1])] = None
+            if event[0] == "start":
+                started.add(event[1])
+            elif event[0] == "done" and event[1] in slot_of:
+                assigned[slot_of.pop(event[1])].remove(event[1])
             yield event
         self._stop_idle()
 

@@ -360,3 +360,29 @@ def test_a_worker_starts_its_zygote_before_importing_pandas() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_worker_starts_its_next_notebook_while_the_reports_are_written(
+        tmp_path: Path, data_dir: Path) -> None:
+    """With more tasks waiting than workers, the client queues a second task per worker; the
+    worker starts it as soon as papermill is done with the first and writes the first one's
+    reports meanwhile (its kernel would otherwise idle). Every task still ends exactly once,
+    ok, in a worker of its own."""
+    from asclib.run import keys
+    from asclib.run.batch import plan
+    from asclib.run.executors import LocalExecutor
+
+    tasks = plan([notebook("ok")] * 3, [AREA], code=keys.code_identity(),
+                 injected={"data_dir": str(data_dir), "period": "2020/21"}, timeout=None,
+                 kernel_name=None, pdf=False, work_root=tmp_path / ".work")
+    executor = LocalExecutor(1, tmp_path / ".work")
+    try:
+        events = [e for e in executor.events(tasks) if e[0] != "tick"]
+    finally:
+        executor.close()
+    order = [(kind, index) for kind, index, *_ in events]
+    assert sorted(order) == [("done", 0), ("done", 1), ("done", 2),
+                             ("start", 0), ("start", 1), ("start", 2)]
+    assert order.index(("start", 1)) < order.index(("done", 0))
+    assert [e[2].status for e in events if e[0] == "done"] == ["ok", "ok", "ok"]
+    assert not (tmp_path / ".work").exists()
