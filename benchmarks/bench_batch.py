@@ -2,7 +2,7 @@
 floor, a no-change rerun, peak memory per process, and where one notebook's time goes.
 
     .venv/bin/python benchmarks/bench_batch.py [--areas N | --area CODE ...] [--jobs 1 2]
-        [--fresh-kernels] [--processed DIR]
+        [--repeat N] [--fresh-kernels] [--processed DIR]
     .venv/bin/python benchmarks/bench_batch.py --all-councils --processed DIR [--jobs 2]
 
 ``--all-councils``: every English ASC council x 4 notebooks (``asc run --area all``), without the
@@ -169,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-councils", action="store_true",
                         help="every ASC council (asc run --area all); default --jobs 2")
     parser.add_argument("--processed", type=Path, help="processed data (default: data/processed)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="time each run and floor N times, interleaved; report medians")
     parser.add_argument("--floor", action="store_true",
                         help="with --all-councils: time the empty-notebook floor too")
     args = parser.parse_args(argv)
@@ -201,10 +203,19 @@ def main(argv: list[str] | None = None) -> int:
     keep = Path(tempfile.mkdtemp(prefix="asc-bench-batch-"))
     last_out = None
     for jobs in args.jobs or ([2] if args.all_councils else [1, 2]):
-        out = keep / f"jobs{jobs}"
-        seconds, memory = timed_run([*asc, "--out", str(out), "--jobs", str(jobs)],
-                                    uuid.uuid4().hex)
-        empty = floor_seconds(runs, jobs) if not args.all_councils or args.floor else float("nan")
+        # --repeat N: N runs and N floors, interleaved (a shared machine drifts), medians
+        timings, floors = [], []
+        for attempt in range(args.repeat):
+            out = keep / f"jobs{jobs}-{attempt}"
+            seconds, memory = timed_run([*asc, "--out", str(out), "--jobs", str(jobs)],
+                                        uuid.uuid4().hex)
+            timings.append(seconds)
+            floors.append(floor_seconds(runs, jobs) if not args.all_councils or args.floor
+                          else float("nan"))
+        if args.repeat > 1:
+            print(f"      runs {', '.join(f'{t:.1f}' for t in timings)} s; floors "
+                  f"{', '.join(f'{t:.1f}' for t in floors)} s")
+        seconds, empty = statistics.median(timings), statistics.median(floors)
         peaks = memory.by_kind()
         print(f"{jobs:>4}  {seconds:>11.1f}  {empty:>9.1f}  {seconds / empty:>5.2f}  "
               f"{seconds / runs:>5.2f}  {peaks.get('client', 0):.0f} / "

@@ -43,6 +43,9 @@ WARM_UP_MODULES = (
     "asclib.narrative.jsna", "asclib.sources.council", "asclib.sources.fingertips",
     "asclib.sources.la_lookup", "asclib.sources.ons_weekly_deaths", "asclib.sources.published",
     "matplotlib.backends.backend_agg", "PIL.PngImagePlugin",
+    # imported lazily by pandas while the notebooks run (Arrow-backed columns, reshaping)
+    "pandas.core.arrays.arrow.extension_types", "pandas.core.arrays.arrow._arrow_utils",
+    "pandas.core.reshape.reshape",
 )
 _WARM_UP_FIGURE = (
     "try:\n"

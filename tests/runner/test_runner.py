@@ -386,3 +386,25 @@ def test_a_worker_starts_its_next_notebook_while_the_reports_are_written(
     assert order.index(("start", 1)) < order.index(("done", 0))
     assert [e[2].status for e in events if e[0] == "done"] == ["ok", "ok", "ok"]
     assert not (tmp_path / ".work").exists()
+
+
+def test_every_module_the_zygote_preloads_exists() -> None:
+    """The zygote skips a module that fails to import (a kernel then imports what it needs
+    itself), so a misspelt or removed name would only cost time, silently: hold the list to
+    modules that import."""
+    import subprocess
+    import sys
+
+    from asclib.run.zygote import PRELOADED
+
+    assert "ipykernel.debugger" in PRELOADED and "asclib.plots" in PRELOADED
+    code = ("import importlib, sys; from asclib.run.zygote import PRELOADED\n"
+            "bad = []\n"
+            "for name in PRELOADED:\n"
+            "    try:\n        importlib.import_module(name)\n"
+            "    except Exception as exc:\n        bad.append(f'{name}: {exc}')\n"
+            "print(bad)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+    assert "scipy.stats" not in PRELOADED  # asclib.stats uses scipy.special (~0.5 s less)
