@@ -143,6 +143,8 @@ def test_killed_run_leaves_manifest_matching_files_and_no_process(
     process = _start(suite, out, marker)
     _, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
+    # the log holds the run's own lines only (no kernel or debugger chatter, no traceback)
+    assert all(line.startswith(("20", "asc run:")) for line in err.splitlines()), err
     assert processes_with_marker(marker) == []
     assert_manifest_matches_files(out)
     assert not (out / ".work").exists()
