@@ -491,7 +491,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace, runs) -> int:
     notebooks = select_notebooks(args.notebooks_dir, args.notebook)
-
     raw_dir: Path = args.data
     out_dir: Path = args.out
     if args.processed is not None:
