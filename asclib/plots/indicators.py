@@ -6,6 +6,8 @@ Figure in the house style (:mod:`asclib.plots.style`); none reads a file.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -45,6 +47,16 @@ def _value_column(ax, offset_pt: float, y: float, text: str, bold: bool = False)
     ax.annotate(text, xy=(1.0, y), xycoords=("axes fraction", "data"),
                 xytext=(offset_pt, 0), textcoords="offset points", ha="right", va="center",
                 fontsize=8, fontweight="bold" if bold else "normal", annotation_clip=False)
+
+
+def _column_heading(name: str, width: int = 14, lines: int = 3) -> str:
+    """A value column's heading: the name on up to three lines of 14 characters (the columns
+    are 62 pt apart), cut with an ellipsis only beyond that ("Bournemouth,\nChristchurch\nand
+    Poole"; it was cut to "Bournemouth, C")."""
+    wrapped = textwrap.wrap(str(name), width) or [""]
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[:lines - 1], wrapped[lines - 1][:width - 1] + "\u2026"]
+    return "\n".join(wrapped)
 
 
 def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
@@ -109,8 +121,8 @@ def spine_chart(spine_table: pd.DataFrame, *, area_name: str, source: str,
         ax.text(-0.01, heading_y, domain, va="center", ha="right", fontsize=9,
                 fontweight="bold", transform=ax.get_yaxis_transform())
     header_y = -1.0 if not headings else headings[0][0] - 0.9
-    _value_column(ax, _AREA_COLUMN_PT, header_y, area_name[:14], bold=True)
-    _value_column(ax, _ENGLAND_COLUMN_PT, header_y, benchmark_name[:14], bold=True)
+    _value_column(ax, _AREA_COLUMN_PT, header_y, _column_heading(area_name), bold=True)
+    _value_column(ax, _ENGLAND_COLUMN_PT, header_y, _column_heading(benchmark_name), bold=True)
     ax.set_yticks([pos for _, pos in positions])
     ax.set_yticklabels([_row_label(table.loc[index]) for index, _ in positions], fontsize=8)
     ax.set_ylim(y - 0.4, -1.6)

@@ -254,6 +254,13 @@ def test_spine_chart_with_a_long_name_stays_inside_the_image():
     fig = indicators.spine_chart(table, area_name=LONG_NAME, region_name="South West",
                                  source="OHID Fingertips (Fingertips export layout)",
                                  illustrative=True)
+    # the value column's heading carries the whole name, on three lines (it was cut to 14
+    # characters: "Bournemouth, C")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "Bournemouth,\nChristchurch\nand Poole" in texts and "England" in texts
+    assert indicators._column_heading("Redcar and Cleveland") == "Redcar and\nCleveland"
+    assert indicators._column_heading("A" * 50) == "A" * 14 + "\n" + "A" * 14 + "\n" + \
+        "A" * 13 + "\u2026"
     x0, y0, x1, y1 = _inside_canvas(fig)
     assert x0 >= 0 and y0 >= 0
     assert x1 <= fig.bbox.width and y1 <= fig.bbox.height
