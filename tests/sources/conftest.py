@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from weekly_2020 import WORKBOOK
 
 from asclib.paths import shared_data_dir
 
@@ -25,3 +27,19 @@ def shared_file() -> Callable[[str], Path]:
         return path
 
     return locate
+
+
+@pytest.fixture(scope="session")
+def weekly_2020_deaths(shared_file) -> pd.DataFrame:
+    """``load_weekly_deaths`` of the real 2020 week-39 workbook (weekly_2020.WORKBOOK)."""
+    from asclib.sources.ons_weekly_deaths import load_weekly_deaths
+
+    return load_weekly_deaths(shared_file(WORKBOOK))
+
+
+@pytest.fixture(scope="session")
+def weekly_2020_table(shared_file) -> pd.DataFrame:
+    """``load_weekly_workbook`` of the real 2020 week-39 workbook (weekly_2020.WORKBOOK)."""
+    from asclib.sources.ons_weekly_deaths import load_weekly_workbook
+
+    return load_weekly_workbook(shared_file(WORKBOOK))

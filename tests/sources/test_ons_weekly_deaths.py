@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from weekly_2020 import WORKBOOK
 
 from asclib.errors import InputDataError
 from asclib.sources.ons_weekly_deaths import (
@@ -21,12 +22,10 @@ from asclib.sources.ons_weekly_deaths import (
 )
 from asclib.sources.ons_weekly_deaths import edition as weekly_edition
 
-WORKBOOK = "ons-weekly-deaths-ew-2020-wk39/publishedweek392020.xlsx"
-
 
 @pytest.fixture(scope="module")
-def weekly(shared_file):
-    return load_weekly_workbook(shared_file(WORKBOOK))
+def weekly(weekly_2020_table):
+    return weekly_2020_table
 
 
 def _value(frame, **where) -> float:

@@ -16,12 +16,13 @@ loader), so the values are real and known; the loaders must return the same figu
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from weekly_2020 import week_ending
 
 from asclib import cli
 from asclib.errors import InputDataError
@@ -35,7 +36,6 @@ from asclib.sources.ons_weekly_deaths import (
 )
 from asclib.sources.ons_weekly_deaths import edition as weekly_edition
 
-WORKBOOK = "ons-weekly-deaths-ew-2020-wk39/publishedweek392020.xlsx"
 EW, ENGLAND, WALES = "K04000001", "E92000001", "W92000004"
 REGIONS = {"E12000001": "North East", "E12000002": "North West (E12000002)",
            "E12000003": "Yorkshire and The Humber", "E12000004": "East Midlands",
@@ -49,10 +49,6 @@ AGES = ["<1", "01-04", "05-09", "10-14", "15-19", "20-24", "25-29", "30-34", "35
 LAST_WEEK = 52  # weeks 40-52 are listed but not yet published: empty cells
 
 
-def _ended(week: int) -> date:
-    return date(2020, 1, 3) + timedelta(weeks=week - 1)
-
-
 def _table(book, name: str, title: str, header: list[str], rows: dict[int, list]) -> None:
     """One numbered sheet: title and notes lines, the header in row 6, a row per week."""
     sheet = book.create_sheet(name)
@@ -64,7 +60,7 @@ def _table(book, name: str, title: str, header: list[str], rows: dict[int, list]
     sheet.append([])
     sheet.append(["Week number", "Week ending", *header])
     for week in range(1, LAST_WEEK + 1):
-        sheet.append([week, _ended(week), *rows.get(week, [None] * len(header))])
+        sheet.append([week, week_ending(week), *rows.get(week, [None] * len(header))])
 
 
 def build_numbered_workbook(weekly: pd.DataFrame, tidy: pd.DataFrame, path: Path) -> Path:
@@ -103,7 +99,7 @@ def build_numbered_workbook(weekly: pd.DataFrame, tidy: pd.DataFrame, path: Path
     males.append([])
     males.append(["Males"])
     males.append(["Week number", "Week ending", "All ages", *AGES])
-    males.append([45, _ended(45), 5, *[1] * len(AGES)])  # a week the persons block lacks
+    males.append([45, week_ending(45), 5, *[1] * len(AGES)])  # a week the persons block lacks
     _table(book, "6", "Table 6: Deaths registered weekly by region of usual residence, "
            "England and Wales, 2020", ["England", *REGIONS.values(), "Wales"],
            {w: [value(ENGLAND, w), *[value(code, w) for code in REGIONS], value(WALES, w)]
@@ -129,9 +125,8 @@ def build_numbered_workbook(weekly: pd.DataFrame, tidy: pd.DataFrame, path: Path
 
 
 @pytest.fixture(scope="module")
-def old(shared_file) -> tuple[pd.DataFrame, pd.DataFrame]:
-    path = shared_file(WORKBOOK)
-    return load_weekly_deaths(path), load_weekly_workbook(path)
+def old(weekly_2020_deaths, weekly_2020_table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return weekly_2020_deaths, weekly_2020_table
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,13 @@ loader), so the values are real and known; the loaders must return the same figu
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from weekly_2020 import week_ending
 
 from asclib.errors import InputDataError
 from asclib.sources import official
@@ -35,16 +36,11 @@ from asclib.sources.ons_weekly_deaths import (
 )
 from asclib.sources.ons_weekly_deaths import edition as weekly_edition
 
-WORKBOOK = "ons-weekly-deaths-ew-2020-wk39/publishedweek392020.xlsx"
 AREA_LABELS = {code: label for label, code in TIDY_AREAS.items() if label != "england and wales"}
 PLACE_LABELS = {"all": "All places", "home": "Home", "hospital": "Hospital",
                 "care_home": "Care home", "hospice": "Hospice",
                 "other_communal": "Other communal establishment", "elsewhere": "Elsewhere"}
 CAUSE_LABELS = {"all_causes": "All causes", "covid19": "COVID-19 (U07.1, U07.2, U09.9, U10.9)"}
-
-
-def _ended(week: int) -> date:
-    return date(2020, 1, 3) + timedelta(weeks=week - 1)
 
 
 def _label(code: str) -> str:
@@ -77,7 +73,7 @@ def build_tidy_workbook(old: pd.DataFrame, path: Path) -> Path:
     table_3.append(["Week number", "Week ending", "Area of usual residence", "Cause of death",
                     "Number of deaths"])
     for row in old.sort_values(["week", "area_code", "cause", "place"]).itertuples():
-        ended = _ended(row.week)
+        ended = week_ending(row.week)
         if row.place == "all":
             table_3.append([row.week, f"{ended.day} {ended:%B %Y}", _label(row.area_code),
                             CAUSE_LABELS[row.cause], int(row.deaths)])
@@ -98,8 +94,8 @@ def build_tidy_workbook(old: pd.DataFrame, path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def old_weekly(shared_file) -> pd.DataFrame:
-    return load_weekly_deaths(shared_file(WORKBOOK))
+def old_weekly(weekly_2020_deaths) -> pd.DataFrame:
+    return weekly_2020_deaths
 
 
 @pytest.fixture(scope="module")
