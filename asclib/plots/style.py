@@ -145,8 +145,9 @@ def _wrap_to_width(fig: Figure, text: Text, margin_px: float = 8.0) -> int:
     if get_renderer is None or not content:
         return 1
     renderer = get_renderer()
-    available = fig.bbox.width - margin_px - text.get_window_extent(renderer).x0
-    width = text.get_window_extent(renderer).width
+    extent = text.get_window_extent(renderer)
+    available = fig.bbox.width - margin_px - extent.x0
+    width = extent.width
     characters = len(content)
     while width > available and characters > 20:
         characters = int(characters * min(available / width, 0.95))
