@@ -275,9 +275,10 @@ def _managed_kernel_manager_class() -> type:
         def connect_ahead(self) -> None:
             """Make the client nbclient will ask for (:meth:`client`) now, and connect its
             IOPub and shell sockets while the kernel boots. A client that connects only when
-            the notebook starts misses the kernel's first IOPub messages (ZeroMQ's slow
-            joiner), and jupyter_client's ``wait_for_ready`` then waits 0.2 s and asks again:
-            about 0.2 s a notebook, measured (benchmarks/bench_batch.py)."""
+            the notebook starts can miss the status messages of its first ``kernel_info``
+            (ZeroMQ's slow joiner); :func:`_ready_client_class`'s wait then asks again after
+            0.2 s of silence. Used for forked kernels (fresh ones connect late: the tests run
+            that retry on them)."""
             if "_asclib_connected" in self.__dict__:
                 return
             made = super().client()
