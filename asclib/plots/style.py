@@ -132,6 +132,10 @@ def finish(fig: Figure, ax: Axes | None, *, title: str, source: str,
     top = 0.96 - 0.2 * (title_lines - 1) / inch
     bottom = 0.04 + 0.13 * (note_lines - 1) / inch
     fig.tight_layout(rect=(0, min(bottom, 0.2), 1, max(top, 0.8)))
+    # tight_layout leaves a placeholder layout engine behind, and savefig draws a figure
+    # that has one twice (a layout pass with rendering disabled, then the picture): the
+    # layout is done, so drop the engine and the chart is drawn once (~0.01 s a chart)
+    fig.set_layout_engine(None)
     return fig
 
 
@@ -157,8 +161,9 @@ def _wrap_to_width(fig: Figure, text: Text, margin_px: float = 8.0) -> int:
 
 
 def png_bytes(fig: Figure) -> bytes:
-    """The chart as PNG, exactly as :func:`finish` laid it out (one drawing: no second,
-    "tight" layout pass; zlib level 1, within 4% of the default size and ~30% faster)."""
+    """The chart as PNG, exactly as :func:`finish` laid it out (drawn once: no "tight"
+    bounding-box or layout-engine pass; zlib level 1, within 4% of the default size and
+    ~30% faster)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

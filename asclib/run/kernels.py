@@ -25,6 +25,11 @@ from typing import Any
 
 #: Seconds allowed for a kernel to start.
 KERNEL_START_TIMEOUT = 60
+#: Seconds of IOPub silence after a ``kernel_info`` reply before the ready client asks again
+#: (its IOPub socket had not joined yet: see ``_ready_client_class``).
+IOPUB_SILENCE = 0.05
+#: Milliseconds between a connect-ahead client's attempts to reach a kernel still booting.
+RECONNECT_MS = 10
 _PR_SET_PDEATHSIG = 1
 
 #: Modules imported (silently) in a kernel started ahead of its notebook, and by the zygote
@@ -234,10 +239,14 @@ def _ready_client_class() -> type:
 
         async def _idle_after(self, request: str) -> bool:
             """True once IOPub says the kernel is idle after ``request``; False when IOPub
-            stays silent for 0.2 s (not connected yet: ZeroMQ's slow joiner; ask again)."""
+            stays silent for IOPUB_SILENCE seconds (not connected yet: ZeroMQ's slow joiner;
+            ask again). The kernel publishes the idle status as it sends the reply, so a
+            connected IOPub delivers it within milliseconds of the reply; another
+            ``kernel_info`` costs one round trip, where a long wait would cost the whole
+            wait on every kernel that joined late."""
             while True:
                 try:
-                    message = await self.iopub_channel.get_msg(timeout=0.2)
+                    message = await self.iopub_channel.get_msg(timeout=IOPUB_SILENCE)
                 except Empty:
                     return False
                 if (message["msg_type"] == "status"
@@ -281,7 +290,12 @@ def _managed_kernel_manager_class() -> type:
             that retry on them)."""
             if "_asclib_connected" in self.__dict__:
                 return
+            import zmq
+
             made = super().client()
+            # the kernel binds its sockets ~0.1 s after the fork; ZeroMQ retries a refused
+            # connection every 100 ms by default, so IOPub joined up to 0.1 s late
+            made.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
             made.iopub_channel  # noqa: B018  (creating the channel connects its socket)
             made.shell_channel  # noqa: B018
             self.__dict__["_asclib_connected"] = made

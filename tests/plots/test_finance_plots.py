@@ -203,3 +203,24 @@ def test_long_titles_and_source_lines_wrap_inside_the_image():
     assert box.y0 >= 0 and box.y1 <= wrapped.get_figheight()
     # the axes made room for the second title line
     assert wrapped.axes[0].get_position().y1 < short.axes[0].get_position().y1
+
+
+def test_a_finished_chart_is_drawn_once_when_saved(monkeypatch):
+    """:func:`style.finish` lays the chart out; saving it then draws it once. (A figure that
+    keeps tight_layout's placeholder engine is drawn twice by savefig: a layout pass with
+    rendering disabled, then the picture.) The picture is the same either way."""
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    table = day_services.sensitivity(_placements(), MODEL, deltas=(-5, 0, 5))
+    fig = finance.sensitivity_chart(table, area_name="Sefton", source="Placements")
+    assert fig.get_layout_engine() is None
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (draws.append(1),
+                                                                 original(self, renderer))[1])
+    once = style.png_bytes(fig)
+    assert len(draws) == 1
+    fig.set_layout_engine(PlaceHolderLayoutEngine(True, True))  # what tight_layout leaves
+    assert style.png_bytes(fig) == once
+    assert len(draws) == 3

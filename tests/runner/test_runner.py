@@ -334,6 +334,12 @@ def test_kernel_clients_are_ready_without_waiting_for_iopub_silence(
         kernel = kernels.start(notebook("ok"))
         client = kernel.manager.client()
         assert type(client).__name__ == "ReadyClient"
+        if fork:  # connected ahead, retrying every RECONNECT_MS while the kernel boots
+            import zmq
+
+            from asclib.run.kernels import RECONNECT_MS
+
+            assert client.iopub_channel.socket.getsockopt(zmq.RECONNECT_IVL) == RECONNECT_MS
         client.start_channels()
         run_sync(client.wait_for_ready)(timeout=60)
         assert not run_sync(client.iopub_channel.msg_ready)()
@@ -384,6 +390,8 @@ def test_a_worker_starts_its_next_notebook_while_the_reports_are_written(
     assert sorted(order) == [("done", 0), ("done", 1), ("done", 2),
                              ("start", 0), ("start", 1), ("start", 2)]
     assert order.index(("start", 1)) < order.index(("done", 0))
+    # the last task too: with one worker there is no other that could take it sooner
+    assert order.index(("start", 2)) < order.index(("done", 1))
     assert [e[2].status for e in events if e[0] == "done"] == ["ok", "ok", "ok"]
     assert not (tmp_path / ".work").exists()
 
