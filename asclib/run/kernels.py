@@ -75,6 +75,15 @@ def die_with_parent() -> None:
 
 
 def notebook_json(path: Path) -> dict[str, Any]:
+    """The notebook file, parsed (read-only: the result is shared). A worker asks for its
+    kernel name and language before every run, and a notebook with its outputs is ~0.5 MB
+    of JSON: it is parsed again only when the file changes."""
+    status = Path(path).stat()
+    return _parsed_notebook(str(path), status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_notebook(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
@@ -370,18 +379,23 @@ class KernelSource:
         self.fork = fork and hasattr(os, "fork")
         self.zygote: Zygote | None = None
         self.spare: Kernel | None = None
+        self._forkable_names: dict[str, bool] = {}
 
     def _forkable(self, name: str) -> bool:
-        """Only the project's own Python kernel (this interpreter) is forked."""
+        """Only the project's own Python kernel (this interpreter) is forked (the kernel spec
+        is looked up once per name)."""
         if not self.fork:
             return False
-        from jupyter_client.kernelspec import KernelSpecManager
+        if name not in self._forkable_names:
+            from jupyter_client.kernelspec import KernelSpecManager
 
-        try:
-            argv = KernelSpecManager().get_kernel_spec(name).argv
-        except Exception:
-            return False
-        return bool(argv) and Path(argv[0]).resolve() == Path(sys.executable).resolve()
+            try:
+                argv = KernelSpecManager().get_kernel_spec(name).argv
+            except Exception:
+                argv = []
+            self._forkable_names[name] = bool(argv) and (
+                Path(argv[0]).resolve() == Path(sys.executable).resolve())
+        return self._forkable_names[name]
 
     def launch_zygote(self) -> None:
         """Start the zygote's imports now (forking only), so that they overlap with the
