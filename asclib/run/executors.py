@@ -135,10 +135,10 @@ class LocalExecutor:
 
     def events(self, tasks: Sequence[Task]) -> Iterator[tuple]:
         """Run ``tasks`` on the workers. A worker holds at most two: the one it runs and, while
-        as many tasks wait as there are workers, the next one, which it starts as soon as its
+        more tasks wait than there are workers, the next one, which it starts as soon as its
         kernel is free (the previous notebook's reports are written meanwhile). With fewer
-        waiting, a task is held back for whichever worker frees first (one worker: always
-        queued, as no other worker could take it sooner)."""
+        waiting, a task is held back for whichever worker frees first; a lone worker is
+        always given the next one, as no other worker could take it sooner."""
         self.start(len(tasks))
         waiting = deque(range(len(tasks)))
         assigned: dict[int, list[int]] = {slot: [] for slot in range(len(self.workers))}
@@ -146,7 +146,7 @@ class LocalExecutor:
         started: set[int] = set()
         while waiting or any(assigned.values()):
             for slot, held in assigned.items():
-                depth = 2 if len(waiting) >= len(assigned) else 1
+                depth = 2 if len(waiting) > len(assigned) or len(assigned) == 1 else 1
                 while len(held) < depth and waiting:
                     index = waiting.popleft()
                     following = tasks[waiting[0]].notebook if waiting else None

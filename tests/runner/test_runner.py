@@ -404,6 +404,28 @@ def test_a_worker_starts_its_next_notebook_while_the_reports_are_written(
     assert not (tmp_path / ".work").exists()
 
 
+def test_two_workers_share_two_tasks(tmp_path: Path, data_dir: Path) -> None:
+    """A task is queued behind a busy worker only while more wait than there are workers:
+    two tasks on two workers run one each, at once."""
+    from asclib.run import keys
+    from asclib.run.batch import plan
+    from asclib.run.executors import LocalExecutor
+
+    tasks = plan([notebook("ok")] * 2, [AREA], code=keys.code_identity(),
+                 injected={"data_dir": str(data_dir), "period": "2020/21"}, timeout=None,
+                 kernel_name=None, pdf=False, work_root=tmp_path / ".work")
+    executor = LocalExecutor(2, tmp_path / ".work")
+    try:
+        events = [e for e in executor.events(tasks) if e[0] != "tick"]
+    finally:
+        executor.close()
+    order = [(kind, index) for kind, index, *_ in events]
+    assert order[:2] in ([("start", 0), ("start", 1)], [("start", 1), ("start", 0)])
+    outcomes = [e[2] for e in events if e[0] == "done"]
+    assert [o.status for o in outcomes] == ["ok", "ok"]
+    assert len({o.entry["worker"] for o in outcomes}) == 2
+
+
 def test_every_module_the_zygote_preloads_exists() -> None:
     """The zygote skips a module that fails to import (a kernel then imports what it needs
     itself), so a misspelt or removed name would only cost time, silently: hold the list to
