@@ -376,24 +376,29 @@ def test_a_worker_starts_its_zygote_before_importing_pandas() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def _local_events(tmp_path: Path, data_dir: Path, tasks: int, jobs: int) -> list[tuple]:
+    """The start / done events of ``tasks`` runs of the ok notebook on ``jobs`` workers."""
+    from asclib.run import keys
+    from asclib.run.batch import plan
+    from asclib.run.executors import LocalExecutor
+
+    planned = plan([notebook("ok")] * tasks, [AREA], code=keys.code_identity(),
+                   injected={"data_dir": str(data_dir), "period": "2020/21"}, timeout=None,
+                   kernel_name=None, pdf=False, work_root=tmp_path / ".work")
+    executor = LocalExecutor(jobs, tmp_path / ".work")
+    try:
+        return [e for e in executor.events(planned) if e[0] != "tick"]
+    finally:
+        executor.close()
+
+
 def test_a_worker_starts_its_next_notebook_while_the_reports_are_written(
         tmp_path: Path, data_dir: Path) -> None:
     """With more tasks waiting than workers, the client queues a second task per worker; the
     worker starts it as soon as papermill is done with the first and writes the first one's
     reports meanwhile (its kernel would otherwise idle). Every task still ends exactly once,
     ok, in a worker of its own."""
-    from asclib.run import keys
-    from asclib.run.batch import plan
-    from asclib.run.executors import LocalExecutor
-
-    tasks = plan([notebook("ok")] * 3, [AREA], code=keys.code_identity(),
-                 injected={"data_dir": str(data_dir), "period": "2020/21"}, timeout=None,
-                 kernel_name=None, pdf=False, work_root=tmp_path / ".work")
-    executor = LocalExecutor(1, tmp_path / ".work")
-    try:
-        events = [e for e in executor.events(tasks) if e[0] != "tick"]
-    finally:
-        executor.close()
+    events = _local_events(tmp_path, data_dir, tasks=3, jobs=1)
     order = [(kind, index) for kind, index, *_ in events]
     assert sorted(order) == [("done", 0), ("done", 1), ("done", 2),
                              ("start", 0), ("start", 1), ("start", 2)]
@@ -407,18 +412,7 @@ def test_a_worker_starts_its_next_notebook_while_the_reports_are_written(
 def test_two_workers_share_two_tasks(tmp_path: Path, data_dir: Path) -> None:
     """A task is queued behind a busy worker only while more wait than there are workers:
     two tasks on two workers run one each, at once."""
-    from asclib.run import keys
-    from asclib.run.batch import plan
-    from asclib.run.executors import LocalExecutor
-
-    tasks = plan([notebook("ok")] * 2, [AREA], code=keys.code_identity(),
-                 injected={"data_dir": str(data_dir), "period": "2020/21"}, timeout=None,
-                 kernel_name=None, pdf=False, work_root=tmp_path / ".work")
-    executor = LocalExecutor(2, tmp_path / ".work")
-    try:
-        events = [e for e in executor.events(tasks) if e[0] != "tick"]
-    finally:
-        executor.close()
+    events = _local_events(tmp_path, data_dir, tasks=2, jobs=2)
     order = [(kind, index) for kind, index, *_ in events]
     assert order[:2] in ([("start", 0), ("start", 1)], [("start", 1), ("start", 0)])
     outcomes = [e[2] for e in events if e[0] == "done"]
