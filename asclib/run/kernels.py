@@ -295,7 +295,7 @@ def _managed_kernel_manager_class() -> type:
             IOPub and shell sockets while the kernel boots. A client that connects only when
             the notebook starts can miss the status messages of its first ``kernel_info``
             (ZeroMQ's slow joiner); :func:`_ready_client_class`'s wait then asks again after
-            0.2 s of silence. Used for forked kernels (fresh ones connect late: the tests run
+            ``IOPUB_SILENCE``. Used for forked kernels (fresh ones connect late: the tests run
             that retry on them)."""
             if "_asclib_connected" in self.__dict__:
                 return
