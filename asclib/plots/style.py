@@ -169,6 +169,23 @@ def png_bytes(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def warm_up() -> None:
+    """Draw and encode one house-style chart and throw it away, so that a process about to
+    draw charts (a kernel, or the zygote its kernels are forked from) has the fonts (regular,
+    bold, the CJK fallback) and matplotlib's text-metrics caches loaded. A bare Figure: no
+    pyplot state is created."""
+    fig = Figure(figsize=(FIGURE_WIDTH, 4.5), dpi=DPI)
+    ax = fig.subplots()
+    style_axes(ax)
+    ax.bar(["A", "B"], [1.0, 2.0], color=PALETTE[0], label="Series")
+    ax.scatter([0], [1.5], marker="^", color=HIGHLIGHT, label="Area")
+    ax.annotate("£1.2m \u65e5\u672c", xy=(0, 1.0), fontsize=8)
+    ax.yaxis.set_major_formatter(gbp_formatter("m"))
+    legend_outside(ax)
+    finish(fig, ax, title="Warm-up", source="none", xlabel="x", ylabel="y", illustrative=True)
+    png_bytes(fig)
+
+
 def gbp_formatter(scale: str = "m") -> FuncFormatter:
     """Axis ticks as pounds (through :func:`asclib.formatting.money`): ``"m"`` gives £1.5m,
     ``"k"`` £150k, ``""`` £150."""

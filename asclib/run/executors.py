@@ -55,11 +55,14 @@ def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int,
 
     from asclib.run.execute import finish, run_notebook
 
+    def runner_error(task: Task, exc: Exception) -> Outcome:
+        return crashed_outcome(task, f"runner error: {type(exc).__name__}: {exc}")
+
     def finish_and_send(index: int, task: Task, run: Any) -> None:
         try:
             outcome = finish(task, run)
         except Exception as exc:  # a runner bug or a full disk: this task fails, not all
-            outcome = crashed_outcome(task, f"runner error: {type(exc).__name__}: {exc}")
+            outcome = runner_error(task, exc)
         events.put(("done", index, outcome))
 
     finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asc-finish")
@@ -73,8 +76,7 @@ def _worker_main(inbox: Any, events: Any, work_root: Path | None, parent: int,
             try:
                 run = run_notebook(task, kernels, next_notebook)
             except Exception as exc:  # a runner bug: this task fails, not all
-                events.put(("done", index, crashed_outcome(
-                    task, f"runner error: {type(exc).__name__}: {exc}")))
+                events.put(("done", index, runner_error(task, exc)))
                 continue
             finisher.submit(finish_and_send, index, task, run)
     finally:

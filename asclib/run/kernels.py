@@ -54,12 +54,9 @@ WARM_UP_MODULES = (
 )
 _WARM_UP_FIGURE = (
     "try:\n"
-    "    import io as _asc_io\n"
-    "    from matplotlib.figure import Figure as _AscFigure\n"
-    "    _asc_figure = _AscFigure(figsize=(2, 1))\n"
-    "    _asc_figure.subplots().set_title('warm-up')\n"
-    "    _asc_figure.savefig(_asc_io.BytesIO(), format='png')\n"
-    "    del _asc_io, _AscFigure, _asc_figure\n"
+    "    from asclib.plots import style as _asc_style\n"
+    "    _asc_style.warm_up()\n"
+    "    del _asc_style\n"
     "except Exception:\n"
     "    pass\n"
 )

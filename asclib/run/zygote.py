@@ -32,28 +32,6 @@ PRELOADED = (*WARM_UP_MODULES, "ipykernel.kernelapp", "ipykernel.ipkernel",
              "tornado.platform.asyncio", "zmq.utils.garbage")
 
 
-def _warm_up_drawing() -> None:
-    """Draw and encode one house-style chart, so that every forked kernel inherits loaded
-    fonts (regular, bold, the CJK fallback) and matplotlib's text-metrics caches. Uses a bare
-    Figure (no pyplot state is created); nothing drawn here reaches any notebook."""
-
-    from matplotlib.figure import Figure
-
-    from asclib.plots import style
-
-    fig = Figure(figsize=(style.FIGURE_WIDTH, 4.5), dpi=style.DPI)
-    ax = fig.subplots()
-    style.style_axes(ax)
-    ax.bar(["A", "B"], [1.0, 2.0], color=style.PALETTE[0], label="Series")
-    ax.scatter([0], [1.5], marker="^", color=style.HIGHLIGHT, label="Area")
-    ax.annotate("£1.2m \u65e5\u672c", xy=(0, 1.0), fontsize=8)
-    ax.yaxis.set_major_formatter(style.gbp_formatter("m"))
-    style.legend_outside(ax)
-    style.finish(fig, ax, title="Warm-up", source="none", xlabel="x", ylabel="y",
-                 illustrative=True)
-    style.png_bytes(fig)
-
-
 def _reap(_signum: int, _frame: object) -> None:
     with contextlib.suppress(ChildProcessError):
         while os.waitpid(-1, os.WNOHANG)[0] > 0:
@@ -95,7 +73,9 @@ def main() -> None:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
     with contextlib.suppress(Exception):  # a failed warm-up only costs the kernels time
-        _warm_up_drawing()
+        from asclib.plots import style
+
+        style.warm_up()  # every forked kernel inherits its loaded fonts and caches
     gc.freeze()
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

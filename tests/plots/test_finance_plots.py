@@ -224,3 +224,11 @@ def test_a_finished_chart_is_drawn_once_when_saved(monkeypatch):
     fig.set_layout_engine(PlaceHolderLayoutEngine(True, True))  # what tight_layout leaves
     assert style.png_bytes(fig) == once
     assert len(draws) == 3
+
+
+def test_the_warm_up_chart_draws_and_leaves_no_pyplot_figure():
+    """style.warm_up (run by the kernel zygote and by fresh kernels, where a failure would be
+    silent: it would only cost time) draws a house-style chart without pyplot state."""
+    plt.close("all")
+    style.warm_up()
+    assert plt.get_fignums() == []
