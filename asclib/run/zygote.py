@@ -80,18 +80,24 @@ def main() -> None:
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     protocol_out = sys.stdout
-    protocol_out.write("ready\n")
-    protocol_out.flush()
-    for line in sys.stdin:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _become_kernel(request["connection_file"], request["cwd"])
-            finally:
-                os._exit(0)
-        protocol_out.write(json.dumps({"pid": pid}) + "\n")
+    try:
+        protocol_out.write("ready\n")
         protocol_out.flush()
+        for line in sys.stdin:
+            request = json.loads(line)
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _become_kernel(request["connection_file"], request["cwd"])
+                finally:
+                    os._exit(0)
+            protocol_out.write(json.dumps({"pid": pid}) + "\n")
+            protocol_out.flush()
+    except (OSError, ValueError, KeyError):
+        # the worker is gone: killed while writing a request (half a line), or before
+        # reading the answer (a broken pipe; its death signal reaches this process a moment
+        # later). End now, without a traceback in the run's log; the kernels die with it.
+        os._exit(0)
 
 
 if __name__ == "__main__":

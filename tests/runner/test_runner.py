@@ -461,3 +461,30 @@ def test_a_notebook_is_parsed_again_only_when_it_changes(tmp_path: Path) -> None
     assert notebook_json(path) is notebook_json(path)
     write("ir", "R")
     assert (kernel_name_of(path), is_python_notebook(path)) == ("ir", False)
+
+
+@pytest.mark.parametrize("gone", ["half a request", "stdout closed"])
+def test_the_zygote_ends_quietly_when_its_worker_goes(tmp_path: Path, gone: str) -> None:
+    """A worker killed mid-request (SIGTERM or kill -9 of the run) leaves its zygote half a
+    line, or a pipe nobody reads. The zygote ends (its kernels die with it) without printing
+    a traceback into the run's log."""
+    import subprocess
+    import sys
+
+    zygote = subprocess.Popen([sys.executable, "-m", "asclib.run.zygote"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert zygote.stdout.readline().strip() == "ready"
+        if gone == "half a request":
+            zygote.stdin.write('{"connection_file": "/tm\n')
+        else:  # the child fails at once (no such folder); the zygote's answer has no reader
+            zygote.stdout.close()
+            zygote.stdin.write(json.dumps({"connection_file": str(tmp_path / "k.json"),
+                                           "cwd": str(tmp_path / "missing")}) + "\n")
+        zygote.stdin.close()
+        assert zygote.wait(timeout=60) == 0
+        assert zygote.stderr.read() == ""
+    finally:
+        zygote.kill()
+        zygote.wait()
